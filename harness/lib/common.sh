@@ -1,0 +1,86 @@
+# shellcheck shell=sh
+# Shared helpers for the harness scripts: messages, errors, and one cleanup registry
+# that runs on exit, Ctrl-C and TERM. Sourced; runs under dash and busybox ash.
+
+: "${APF_PROG:=${0##*/}}"
+
+log() { printf '[%s] %s\n' "$APF_PROG" "$*" >&2; }
+warn() { printf '%s: warning: %s\n' "$APF_PROG" "$*" >&2; }
+
+# Bad input or an unusable environment: one line, exit 2.
+usage_error() {
+	printf '%s: %s\n' "$APF_PROG" "$*" >&2
+	exit 2
+}
+
+die() {
+	printf '%s: error: %s\n' "$APF_PROG" "$*" >&2
+	exit 1
+}
+
+# Cleanup registry: each entry is a shell command, run newest first.
+_apf_cleanups=""
+_apf_cleaned=0
+
+at_exit() {
+	_apf_cleanups="$*
+$_apf_cleanups"
+}
+
+run_cleanups() {
+	[ "$_apf_cleaned" = 1 ] && return 0
+	_apf_cleaned=1
+	_apf_list=$_apf_cleanups
+	_apf_cleanups=""
+	printf '%s\n' "$_apf_list" | while IFS= read -r _apf_c; do
+		if [ -n "$_apf_c" ]; then
+			eval "$_apf_c" >/dev/null 2>&1 || true
+		fi
+	done
+	return 0
+}
+
+# Install the traps. INT/TERM exit with 130/143 after cleaning up.
+install_traps() {
+	trap '_apf_rc=$?; run_cleanups; exit $_apf_rc' EXIT
+	trap 'run_cleanups; trap - EXIT; exit 130' INT
+	trap 'run_cleanups; trap - EXIT; exit 143' TERM
+	trap 'run_cleanups; trap - EXIT; exit 129' HUP
+}
+
+# Kill a process and what it started, then reap it.
+kill_tree() {
+	_kt_pid=$1
+	[ -n "$_kt_pid" ] || return 0
+	for _kt_child in $(pgrep -P "$_kt_pid" 2>/dev/null); do
+		kill_tree "$_kt_child"
+	done
+	kill -TERM "$_kt_pid" 2>/dev/null || return 0
+	_kt_i=0
+	while kill -0 "$_kt_pid" 2>/dev/null && [ $_kt_i -lt 20 ]; do
+		sleep 0.1
+		_kt_i=$((_kt_i + 1))
+	done
+	kill -KILL "$_kt_pid" 2>/dev/null
+	return 0
+}
+
+# Create a temporary directory removed by the cleanup registry; stores its path in the
+# variable named by $1 (a command substitution would register the cleanup in a subshell).
+make_tmpdir() {
+	_mt_dir=$(mktemp -d "${TMPDIR:-/tmp}/apf-${2:-tmp}.XXXXXX") || die "cannot create a temporary directory"
+	at_exit "rm -rf '$_mt_dir'"
+	eval "$1=\$_mt_dir"
+}
+
+is_uint() {
+	case $1 in
+	'' | *[!0-9]*) return 1 ;;
+	esac
+	return 0
+}
+
+# Repository top and cache directory.
+apf_top() {
+	CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd
+}

@@ -1,0 +1,281 @@
+# shellcheck shell=sh
+# harness/lab: accelerator choice, option parsing, booting the lab host, collecting results.
+
+host_arch() {
+	case $(uname -m) in
+	aarch64 | arm64) echo arm64 ;;
+	x86_64 | amd64) echo x86_64 ;;
+	*) uname -m ;;
+	esac
+}
+
+qemu_binary() {
+	echo "qemu-system-$(lab_triple "$1")"
+}
+
+# A KVM that QEMU can use: the device is there, accessible, and QEMU starts a VM on it.
+kvm_usable() {
+	[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] || return 1
+	command -v "$(qemu_binary "$1")" >/dev/null 2>&1 || return 1
+	echo quit | timeout 20 "$(qemu_binary "$1")" -M none -accel kvm -display none \
+		-monitor stdio >/dev/null 2>&1
+}
+
+# Like kvm-unit-tests: native when the host is LAB_ARCH with a usable KVM, else the lab.
+lab_accel() {
+	case ${LAB:-} in
+	lab) echo lab ;;
+	native)
+		if [ "$(host_arch)" != "$LAB_ARCH" ] || ! kvm_usable "$LAB_ARCH"; then
+			usage_error "LAB=native needs a $LAB_ARCH host with a usable /dev/kvm (this is a $(host_arch) host$([ -c /dev/kvm ] || echo ' without /dev/kvm'))"
+		fi
+		echo native
+		;;
+	'')
+		if [ "$(host_arch)" = "$LAB_ARCH" ] && kvm_usable "$LAB_ARCH"; then
+			echo native
+		else
+			echo lab
+		fi
+		;;
+	*) usage_error "LAB=$LAB: use native or lab" ;;
+	esac
+}
+
+lab_parse_run_options() {
+	RUN_TIMEOUT=${LAB_TIMEOUT:-600}
+	RUN_PUTS=""
+	RUN_RESULTS=""
+	RUN_MEM=3072
+	RUN_SMP=2
+	RUN_SWAP=0
+	RUN_SWAP_IOPS=""
+	RUN_QUIET=0
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--timeout | --put | --results | --mem | --smp | --swap | --swap-iops)
+			[ $# -ge 2 ] || usage_error "$1 needs a value"
+			case $1 in
+			--timeout) RUN_TIMEOUT=$2 ;;
+			--put)
+				[ -e "${2%%:*}" ] || usage_error "--put $2: no such file or directory"
+				RUN_PUTS="$RUN_PUTS
+$2"
+				;;
+			--results) RUN_RESULTS=$2 ;;
+			--mem) RUN_MEM=$2 ;;
+			--smp) RUN_SMP=$2 ;;
+			--swap) RUN_SWAP=$2 ;;
+			--swap-iops) RUN_SWAP_IOPS=$2 ;;
+			esac
+			shift 2
+			;;
+		--quiet) RUN_QUIET=1; shift ;;
+		--) shift; break ;;
+		*) usage_error "run: unknown option '$1' (the command goes after --)" ;;
+		esac
+	done
+	[ $# -gt 0 ] || usage_error "run: no command given (harness/lab run [OPTIONS] -- CMD...)"
+	for _v in "$RUN_TIMEOUT" "$RUN_MEM" "$RUN_SMP" "$RUN_SWAP" ${RUN_SWAP_IOPS:+"$RUN_SWAP_IOPS"}; do
+		is_uint "$_v" || usage_error "run: '$_v' is not a whole number"
+	done
+	[ "$RUN_TIMEOUT" -gt 0 ] || usage_error "run: --timeout must be positive"
+	RUN_CMD=""
+	for _a; do
+		RUN_CMD="$RUN_CMD '$(printf '%s' "$_a" | sed "s/'/'\\\\''/g")'"
+	done
+}
+
+lab_prepare() {
+	"$1/harness/deps" --check --arch "$2" >/dev/null 2>&1 || "$1/harness/deps" --arch "$2" ||
+		die "setting up dependencies failed"
+	stage_root "$1" "$2"
+	lab_select_kernel "$1" "$2"
+	lab_build_system "$1" "$2"
+	lab_build_guest "$1" "$2"
+}
+
+now_s() {
+	date +%s.%N 2>/dev/null | cut -c1-14
+}
+
+elapsed_since() {
+	awk -v a="$1" -v b="$(now_s)" 'BEGIN { printf "%.1f", b - a }'
+}
+
+# Copy the --put paths into a directory.
+stage_puts() {
+	printf '%s\n' "$RUN_PUTS" | while IFS= read -r _p; do
+		[ -n "$_p" ] || continue
+		_src=${_p%%:*}
+		case $_p in
+		*:*) _dst=${_p#*:} ;;
+		*) _dst=/work/${_src##*/} ;;
+		esac
+		_dst=${_dst#/work/}
+		_dst=${_dst#/work}
+		mkdir -p "$1/$(dirname -- "$_dst")"
+		cp -a "$_src" "$1/$_dst"
+	done
+}
+
+lab_qemu_cmd() {
+	_arch=$1
+	_tmp=$2
+	_append="panic=-1 quiet apf.level=1"
+	[ "$RUN_SWAP" -gt 0 ] && _append="$_append apf.swap=1"
+	case $_arch in
+	arm64)
+		set -- qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 \
+			-cpu max,pauth-impdef=on -accel tcg -append "console=ttyAMA0 $_append" \
+			-device virtio-serial-pci
+		_blk=virtio-blk-pci
+		;;
+	x86_64)
+		set -- qemu-system-x86_64 -M q35 -cpu EPYC,+svm,+npt -accel tcg \
+			-append "console=ttyS0 $_append" -device virtio-serial-pci
+		_blk=virtio-blk-pci
+		;;
+	esac
+	set -- "$@" -smp "$RUN_SMP" -m "$RUN_MEM" -nodefaults -display none -no-reboot \
+		-chardev "file,id=con,path=$_tmp/console" -serial chardev:con \
+		-chardev "file,id=res,path=$_tmp/results.tar" \
+		-device virtserialport,chardev=res,name=apf.results \
+		-kernel "$LAB_KERNEL" -initrd "$_tmp/initrd"
+	if [ "$RUN_SWAP" -gt 0 ]; then
+		truncate -s "${RUN_SWAP}M" "$_tmp/swap.img"
+		set -- "$@" -drive "file=$_tmp/swap.img,format=raw,if=none,id=swap,cache=none,aio=threads${RUN_SWAP_IOPS:+,throttling.iops-total=$RUN_SWAP_IOPS}" \
+			-device "$_blk,drive=swap"
+	fi
+	for _q; do
+		printf "'%s' " "$(printf '%s' "$_q" | sed "s/'/'\\\\''/g")"
+	done
+}
+
+lab_new_log() {
+	mkdir -p "$1/.cache/lab/logs"
+	_n=$1/.cache/lab/logs/$(date +%Y%m%d-%H%M%S)-$$.log
+	: >"$_n"
+	echo "$_n"
+}
+
+lab_results_dir() {
+	if [ -n "$RUN_RESULTS" ]; then
+		mkdir -p "$RUN_RESULTS"
+		CDPATH='' cd -- "$RUN_RESULTS" && pwd
+	else
+		rm -rf "$1/.cache/lab/results"
+		mkdir -p "$1/.cache/lab/results"
+		echo "$1/.cache/lab/results"
+	fi
+}
+
+# Boot the lab host with the command; sets LAB_FIRST_OUTPUT_S (boot to first output).
+lab_run() {
+	_top=$1
+	if [ "$2" = native ]; then
+		lab_run_native "$_top"
+		return
+	fi
+	make_tmpdir _tmp lab
+	_res=$(lab_results_dir "$_top")
+	mkdir -p "$_tmp/job/job" "$_tmp/job/work"
+	stage_puts "$_tmp/job/work"
+	printf 'cd /work\n%s\n' "$RUN_CMD" >"$_tmp/job/job/run"
+	make_cpio "$_tmp/job" "$_tmp/job.cpio"
+	lab_build_suite "$_top" "$_tmp/suite.cpio"
+	cat "$LAB_SYSTEM_CPIO" "$LAB_GUEST_LAYER" "$_tmp/suite.cpio" "$_tmp/job.cpio" >"$_tmp/initrd"
+	_log=$(lab_new_log "$_top")
+	eval "set -- $(lab_qemu_cmd "$LAB_ARCH" "$_tmp")"
+	log "booting the $LAB_ARCH lab ($LAB_KERNEL_ID, timeout ${RUN_TIMEOUT}s, log $_log)"
+	_t0=$(now_s)
+	"$@" </dev/null >"$_tmp/qemu.out" 2>&1 &
+	_qpid=$!
+	at_exit "kill_tree $_qpid"
+	: >"$_tmp/console"
+	_tpid=""
+	if [ "$RUN_QUIET" = 0 ]; then
+		tail -s 0.2 -n +1 -f --pid="$_qpid" "$_tmp/console" &
+		_tpid=$!
+		at_exit "kill $_tpid"
+	fi
+	lab_watch "$_qpid" "$_tmp/console" "$_t0" "$_log"
+	_status=0
+	wait "$_qpid" || _status=$?
+	[ -n "$_tpid" ] && { wait "$_tpid" || true; }
+	cat "$_tmp/console" >>"$_log"
+	if [ -s "$_tmp/qemu.out" ]; then
+		printf '\n--- qemu ---\n' >>"$_log"
+		cat "$_tmp/qemu.out" >>"$_log"
+	fi
+	if [ "$LAB_TIMED_OUT" = 1 ]; then
+		[ "$RUN_QUIET" = 1 ] && tail -n 20 "$_log" >&2
+		log "TIMEOUT after ${RUN_TIMEOUT}s: the lab was killed (log: $_log)"
+		return 124
+	fi
+	if [ -s "$_tmp/results.tar" ]; then
+		tar -xf "$_tmp/results.tar" -C "$_res" 2>>"$_log" || true
+	fi
+	if [ ! -f "$_res/.rc" ]; then
+		[ "$RUN_QUIET" = 1 ] && tail -n 20 "$_log" >&2
+		log "lab failure: the lab host returned no status (qemu exit $_status; log: $_log)"
+		return 125
+	fi
+	_rc=$(cat "$_res/.rc")
+	rm -f "$_res/.rc"
+	log "exit $_rc after $(elapsed_since "$_t0") s, first output at ${LAB_FIRST_OUTPUT_S:-?} s (results: $_res, log: $_log)"
+	return "$_rc"
+}
+
+# Wait for QEMU, enforcing the timeout and printing a heartbeat when the console is quiet.
+lab_watch() {
+	LAB_TIMED_OUT=0
+	LAB_FIRST_OUTPUT_S=""
+	_w_size=0
+	_w_quiet_since=$3
+	while kill -0 "$1" 2>/dev/null; do
+		sleep 0.1
+		if [ -z "$LAB_FIRST_OUTPUT_S" ] && grep -q '^apf-lab: up' "$2" 2>/dev/null; then
+			LAB_FIRST_OUTPUT_S=$(elapsed_since "$3")
+		fi
+		_w_el=$(elapsed_since "$3")
+		if [ "${_w_el%.*}" -ge "$RUN_TIMEOUT" ]; then
+			LAB_TIMED_OUT=1
+			kill_tree "$1"
+			break
+		fi
+		_w_new=$(wc -c <"$2")
+		if [ "$_w_new" != "$_w_size" ]; then
+			_w_size=$_w_new
+			_w_quiet_since=$(now_s)
+		elif [ "$(elapsed_since "$_w_quiet_since" | cut -d. -f1)" -ge 30 ]; then
+			log "still running: ${_w_el%.*}s of ${RUN_TIMEOUT}s (log: $4)"
+			_w_quiet_since=$(now_s)
+		fi
+	done
+}
+
+# Native: run the command here, with the same environment the lab host gives it.
+lab_run_native() {
+	_top=$1
+	make_tmpdir _tmp native
+	_res=$(lab_results_dir "$_top")
+	stage_puts "$_tmp"
+	_log=$(lab_new_log "$_top")
+	log "running natively (timeout ${RUN_TIMEOUT}s, log $_log)"
+	_t0=$(now_s)
+	(
+		cd "$_tmp"
+		export RESULTS="$_res" PATH="$_top/harness:$PATH"
+		_c=0
+		eval "timeout -k 5 $RUN_TIMEOUT $RUN_CMD" </dev/null || _c=$?
+		echo "$_c" >"$_tmp/.rc"
+	) 2>&1 | tee "$_log"
+	_rc=$(cat "$_tmp/.rc" 2>/dev/null || echo 125)
+	if [ "$_rc" = 124 ]; then
+		log "TIMEOUT after ${RUN_TIMEOUT}s (log: $_log)"
+	else
+		log "exit $_rc after $(elapsed_since "$_t0") s (results: $_res, log: $_log)"
+	fi
+	return "$_rc"
+}

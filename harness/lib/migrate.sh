@@ -1,0 +1,279 @@
+# shellcheck shell=sh
+# Post-copy migration between two QEMU processes on one host, driven over QMP.
+# Sourced after common.sh and qmp.sh; runs under dash and busybox ash.
+#
+#   mig_decide STATUS ELAPSED_MS TIMEOUT_MS POSTCOPY_AFTER_MS POSTCOPY_REQUESTED
+#       The state machine, one step: given the source's query-migrate status, prints what
+#       to do next: wait | start-postcopy | completed | failed | timeout.
+#   mig_fields SRC_JSON DST_JSON STATUS
+#       Prints the mig_* key=value lines (results/FORMAT.md) from the final query-migrate
+#       replies (files holding the "return" objects; DST_JSON may be missing or empty).
+#   mig_run   (reads MIG_* variables, see below) runs the whole migration.
+#
+# mig_run inputs: MIG_SRC MIG_DST (QMP sockets), MIG_URI (unix:PATH), MIG_TIMEOUT_MS,
+# MIG_POLL_MS, MIG_POSTCOPY_AFTER_MS, MIG_BANDWIDTH (bytes/s, optional), MIG_OUT (file,
+# optional: stdout), MIG_RAW (directory, optional).
+# mig_run returns 0 completed, 1 failed (QEMU's error-desc on stderr), 124 timeout.
+
+MIG_RC_FAILED=1
+MIG_RC_TIMEOUT=124
+
+_mig_msg() { printf '%s: %s\n' "${APF_PROG:-migrate}" "$*" >&2; }
+
+mig_decide() {
+	_md_status=$1 _md_elapsed=$2 _md_timeout=$3 _md_after=$4 _md_requested=$5
+	case $_md_status in
+	completed)
+		echo completed
+		return 0
+		;;
+	failed | cancelled | cancelling | postcopy-paused | postcopy-recover-setup | postcopy-recover)
+		# postcopy-paused and the recovery states need an operator (migrate-recover):
+		# the guest is stuck, so for the benchmark the run has failed.
+		echo failed
+		return 0
+		;;
+	esac
+	if [ "$_md_elapsed" -ge "$_md_timeout" ]; then
+		echo timeout
+		return 0
+	fi
+	if [ "$_md_requested" = 0 ] && [ "$_md_elapsed" -ge "$_md_after" ]; then
+		case $_md_status in
+		setup | active | pre-switchover | device | wait-unplug)
+			echo start-postcopy
+			return 0
+			;;
+		esac
+	fi
+	echo wait
+}
+
+# jq program: the final replies -> "key<TAB>value" lines, absent fields left out.
+# shellcheck disable=SC2016 # jq program, not shell
+_MIG_JQ='
+def kb: if . == null then null else (. / 1024 | round) end;
+def r3: if . == null then null else (. * 1000 | round) / 1000 end;
+(.[0] // {}) as $s | (.[1] // {}) as $d | ($s.ram // null) as $ram |
+[
+  ["mig_total_time_ms", $s["total-time"]],
+  ["mig_downtime_ms", $s.downtime],
+  ["mig_setup_time_ms", $s["setup-time"]],
+  ["mig_transferred_kbytes", ($ram.transferred | kb)],
+  ["mig_throughput_mbps", ($ram.mbps | r3)],
+  ["mig_remaining_kbytes", ($ram.remaining | kb)],
+  ["mig_total_kbytes", ($ram.total | kb)],
+  ["mig_duplicate_pages", $ram.duplicate],
+  ["mig_skipped_pages", (if $ram == null then null else ($ram.skipped // 0) end)],
+  ["mig_normal_pages", $ram.normal],
+  ["mig_normal_kbytes", ($ram["normal-bytes"] | kb)],
+  ["mig_dirty_sync_count", $ram["dirty-sync-count"]],
+  ["mig_page_size_kbytes", ($ram["page-size"] | kb)],
+  ["mig_multifd_kbytes", ($ram["multifd-bytes"] | kb)],
+  ["mig_pages_per_second", $ram["pages-per-second"]],
+  ["mig_postcopy_requests", $ram["postcopy-requests"]],
+  ["mig_precopy_kbytes", ($ram["precopy-bytes"] | kb)],
+  ["mig_downtime_kbytes", ($ram["downtime-bytes"] | kb)],
+  ["mig_postcopy_kbytes", ($ram["postcopy-bytes"] | kb)],
+  ["mig_postcopy_blocktime_ms", $d["postcopy-blocktime"]],
+  ["mig_postcopy_vcpu_blocktime_ms",
+     (if ($d["postcopy-vcpu-blocktime"] | type) == "array"
+      then ($d["postcopy-vcpu-blocktime"] | map(tostring) | join(" ")) else null end)],
+  ["mig_postcopy_latency_ns", $d["postcopy-latency"]],
+  ["mig_dst_status", $d.status],
+  ["mig_error_desc", (($s["error-desc"] // $d["error-desc"]) | if . == null then null
+     else tostring | gsub("[\n\r]"; " ") end)]
+][] | select(.[1] != null) | "\(.[0])=\(.[1])"'
+
+mig_fields() {
+	_mf_src=$1 _mf_dst=$2 _mf_status=$3
+	printf 'mig_status=%s\n' "$_mf_status"
+	{
+		if [ -s "$_mf_src" ]; then cat "$_mf_src"; else echo null; fi
+		if [ -n "$_mf_dst" ] && [ -s "$_mf_dst" ]; then cat "$_mf_dst"; else echo null; fi
+	} | jq -r -M -s "$_MIG_JQ"
+}
+
+# _mig_qmp WHAT SOCKET COMMAND [ARGS]: qmp_exec with a message naming the side on failure.
+_mig_qmp() {
+	_mq_what=$1
+	shift
+	qmp_exec "$@" && return 0
+	_mq_rc=$?
+	_mig_msg "$_mq_what: QMP $2 on $1 failed (exit $_mq_rc)"
+	return "$_mq_rc"
+}
+
+_mig_set_cap() { # SOCKET CAPABILITY
+	qmp_exec "$1" migrate-set-capabilities \
+		"{\"capabilities\": [{\"capability\": \"$2\", \"state\": true}]}" >/dev/null
+}
+
+mig_run() {
+	_mr_tmp=$(mktemp -d "${TMPDIR:-/tmp}/apf-mig.XXXXXX") || {
+		_mig_msg "cannot create a temporary directory"
+		return 1
+	}
+	_mr_rc=0
+	_mig_run_in "$_mr_tmp" || _mr_rc=$?
+	rm -rf "$_mr_tmp"
+	return "$_mr_rc"
+}
+
+_mig_run_in() {
+	_mr_dir=$1
+	_mr_final=fail
+	if [ -n "${MIG_RAW:-}" ]; then
+		mkdir -p "$MIG_RAW" || {
+			_mig_msg "cannot create $MIG_RAW"
+			return 1
+		}
+		: >"$MIG_RAW/src-progress.jsonl"
+	fi
+
+	# 1. capabilities: postcopy-ram on both sides (required), postcopy-blocktime on the
+	#    destination (required: it is what we measure) and on the source (if accepted).
+	log "destination $MIG_DST: capabilities postcopy-ram, postcopy-blocktime"
+	_mig_qmp destination "$MIG_DST" migrate-set-capabilities \
+		'{"capabilities": [{"capability": "postcopy-ram", "state": true}, {"capability": "postcopy-blocktime", "state": true}]}' \
+		>/dev/null || return 1
+	log "source $MIG_SRC: capability postcopy-ram"
+	_mig_set_cap "$MIG_SRC" postcopy-ram || {
+		_mig_msg "source: cannot enable postcopy-ram"
+		return 1
+	}
+	_mig_set_cap "$MIG_SRC" postcopy-blocktime 2>"$_mr_dir/cap.err" ||
+		log "source does not accept postcopy-blocktime ($(cat "$_mr_dir/cap.err")): continuing"
+	if [ -n "${MIG_BANDWIDTH:-}" ]; then
+		log "source: max-bandwidth and max-postcopy-bandwidth $MIG_BANDWIDTH bytes/s"
+		_mig_qmp source "$MIG_SRC" migrate-set-parameters \
+			"{\"max-bandwidth\": $MIG_BANDWIDTH, \"max-postcopy-bandwidth\": $MIG_BANDWIDTH}" >/dev/null || return 1
+	fi
+
+	# 2. the destination listens, the source connects
+	_mr_uri_json=$(printf '%s' "$MIG_URI" | jq -R -c .) || return 1
+	log "destination: migrate-incoming $MIG_URI"
+	_mig_qmp destination "$MIG_DST" migrate-incoming "{\"uri\": $_mr_uri_json}" >/dev/null || return 1
+	log "source: migrate $MIG_URI"
+	_mr_t0=$(qmp_now_ms)
+	_mig_qmp source "$MIG_SRC" migrate "{\"uri\": $_mr_uri_json}" >/dev/null || return 1
+
+	# 3. poll the source until a terminal state or the deadline
+	_mr_requested=0 _mr_seen_pc=no _mr_pc_ms= _mr_status=none _mr_qfail=0
+	: >"$_mr_dir/src.json"
+	while :; do
+		_mr_elapsed=$(($(qmp_now_ms) - _mr_t0))
+		if qmp_exec "$MIG_SRC" query-migrate >"$_mr_dir/reply" 2>"$_mr_dir/reply.err"; then
+			cp "$_mr_dir/reply" "$_mr_dir/src.json"
+			[ -n "${MIG_RAW:-}" ] && cat "$_mr_dir/reply" >>"$MIG_RAW/src-progress.jsonl"
+			_mr_status=$(jq -r '.status // "none"' "$_mr_dir/reply") || _mr_status=none
+			_mr_qfail=0
+		else
+			_mr_qrc=$?
+			# a slow reply is tolerated (the overall deadline applies); a dead source is not
+			if [ "$_mr_qrc" -ne "$QMP_RC_TIMEOUT" ]; then
+				_mr_qfail=$((_mr_qfail + 1))
+				if [ "$_mr_qfail" -ge 3 ]; then
+					cat "$_mr_dir/reply.err" >&2
+					_mig_msg "source: query-migrate keeps failing: giving up"
+					_mr_status=failed
+				fi
+			fi
+		fi
+		if [ "$_mr_status" = postcopy-active ] && [ "$_mr_seen_pc" = no ]; then
+			_mr_seen_pc=yes
+			_mr_pc_ms=$_mr_elapsed
+			log "source: postcopy-active after $_mr_elapsed ms"
+		fi
+		_mr_elapsed=$(($(qmp_now_ms) - _mr_t0))
+		_mr_action=$(mig_decide "$_mr_status" "$_mr_elapsed" "$MIG_TIMEOUT_MS" "$MIG_POSTCOPY_AFTER_MS" "$_mr_requested")
+		case $_mr_action in
+		completed | failed | timeout) break ;;
+		start-postcopy)
+			log "source: migrate-start-postcopy after $_mr_elapsed ms (status $_mr_status)"
+			_mr_requested=1
+			if ! qmp_exec "$MIG_SRC" migrate-start-postcopy >/dev/null; then
+				_mig_msg "source: migrate-start-postcopy failed: cancelling"
+				qmp_exec "$MIG_SRC" migrate_cancel >/dev/null
+				_mr_action=failed
+				break
+			fi
+			continue
+			;;
+		esac
+		qmp_sleep_ms "$MIG_POLL_MS"
+	done
+	_mr_wall=$(($(qmp_now_ms) - _mr_t0))
+
+	case $_mr_action in
+	timeout)
+		_mig_msg "timeout: status '$_mr_status' after $_mr_wall ms (limit $MIG_TIMEOUT_MS ms): migrate_cancel"
+		qmp_exec "$MIG_SRC" migrate_cancel >/dev/null ||
+			_mig_msg "migrate_cancel failed (a post-copy migration cannot always be cancelled: the guest may be lost)"
+		qmp_exec "$MIG_SRC" query-migrate >"$_mr_dir/reply" 2>/dev/null && cp "$_mr_dir/reply" "$_mr_dir/src.json"
+		_mr_final=timeout
+		;;
+	completed) _mr_final=completed ;;
+	*) _mr_final=failed ;;
+	esac
+
+	# 4. the destination's view (post-copy blocktime is measured there); after a
+	#    completion, wait (bounded) until the destination has finished loading too.
+	: >"$_mr_dir/dst.json"
+	_mr_dwait=0
+	while :; do
+		if QMP_TIMEOUT=${QMP_TIMEOUT:-10} qmp_exec "$MIG_DST" query-migrate >"$_mr_dir/reply" 2>"$_mr_dir/reply.err"; then
+			cp "$_mr_dir/reply" "$_mr_dir/dst.json"
+			_mr_dstatus=$(jq -r '.status // "none"' "$_mr_dir/reply")
+		else
+			_mig_msg "destination: query-migrate failed: $(head -n 1 "$_mr_dir/reply.err")"
+			_mr_dstatus=unknown
+			break
+		fi
+		[ "$_mr_final" = completed ] || break
+		case $_mr_dstatus in
+		completed | failed | cancelled) break ;;
+		esac
+		_mr_dwait=$((_mr_dwait + MIG_POLL_MS))
+		if [ "$_mr_dwait" -ge 10000 ]; then
+			_mig_msg "destination still '$_mr_dstatus' 10 s after the source completed"
+			break
+		fi
+		qmp_sleep_ms "$MIG_POLL_MS"
+	done
+	if [ "$_mr_final" = completed ] && [ "$_mr_dstatus" = failed ]; then
+		_mig_msg "the source completed but the destination failed"
+		_mr_final=failed
+	fi
+
+	# 5. the record
+	if [ -n "${MIG_RAW:-}" ]; then
+		cp "$_mr_dir/src.json" "$MIG_RAW/src-query-migrate.json"
+		cp "$_mr_dir/dst.json" "$MIG_RAW/dst-query-migrate.json"
+	fi
+	{
+		mig_fields "$_mr_dir/src.json" "$_mr_dir/dst.json" "$_mr_final" || return 1
+		echo "mig_postcopy_seen=$_mr_seen_pc"
+		[ -n "$_mr_pc_ms" ] && echo "mig_postcopy_start_ms=$_mr_pc_ms"
+		echo "mig_wall_ms=$_mr_wall"
+	} >"$_mr_dir/out"
+	if [ -n "${MIG_OUT:-}" ]; then
+		cp "$_mr_dir/out" "$MIG_OUT.tmp.$$" && mv -f "$MIG_OUT.tmp.$$" "$MIG_OUT" || {
+			_mig_msg "cannot write $MIG_OUT"
+			return 1
+		}
+	else
+		cat "$_mr_dir/out"
+	fi
+
+	case $_mr_final in
+	completed)
+		log "completed in $_mr_wall ms"
+		return 0
+		;;
+	timeout) return $MIG_RC_TIMEOUT ;;
+	esac
+	_mr_desc=$(sed -n 's/^mig_error_desc=//p' "$_mr_dir/out")
+	_mig_msg "migration failed (source status '$_mr_status'${_mr_desc:+: $_mr_desc})"
+	return $MIG_RC_FAILED
+}

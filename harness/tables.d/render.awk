@@ -1,0 +1,466 @@
+# Renders the comparison tables from the normalized stream (parse.awk) and
+# the statistics (apfstat batch output), as text, Markdown and CSV.
+# -v txt=FILE md=FILE csv=FILE: outputs (empty = not wanted)
+# -v plotdir=DIR: also write bar-plot data and the list of timelines there
+# Arguments: NORM STATS
+
+function abs(x) { return x < 0 ? -x : x }
+function tout(s) { if (txt != "") print s > txt }
+function mout(s) { if (md != "") print s > md }
+function both(s) { tout(s); mout(s) }
+
+function csvq(v) {
+	if (v !~ /[",]/)
+		return v
+	gsub(/"/, "\"\"", v)
+	return "\"" v "\""
+}
+
+function addlist(arr, key, val, sep) {
+	if (val == "")
+		return
+	if (!((key, val) in arr)) {
+		arr[key, val] = 1
+		arr[key] = (key in arr) && arr[key] != "" ? arr[key] sep val : val
+	}
+}
+
+function isval(x) { return x != "" && x != "-" && x !~ /inf|nan/ }
+
+# Values: integers as such, otherwise 1 or 2 decimals.
+function fmtv(x,    v) {
+	if (!isval(x))
+		return x == "" ? "-" : x
+	v = x + 0
+	if (v == int(v) && abs(v) < 1e15)
+		return sprintf("%.0f", v)
+	return sprintf(abs(v) >= 10000 ? "%.1f" : "%.2f", v)
+}
+
+# (b - a) / a in %, as a string; "" when undefined.
+function pct(a, b) {
+	if (!isval(a) || !isval(b) || a + 0 == 0)
+		return ""
+	return sprintf("%.6f", (b - a) / a * 100)
+}
+
+# Percentages to 0.1%, and to 0.01% below 5%, so small changes keep digits.
+function fmtp(c) { return sprintf(abs(c) < 5 ? "%+.2f%%" : "%+.1f%%", c) }
+
+function pad(s, w) { while (length(s) < w) s = " " s; return s }
+
+function mark(c, sig,    n) {
+	if (c == "")
+		return "-"
+	n = pad(fmtp(c), 8)
+	if (sig == "yes")
+		return "*" n "*"
+	if (sig == "no")
+		return "(" n ")"
+	return " " n " "
+}
+
+function mdmark(c, sig,    n) {
+	if (c == "")
+		return "-"
+	n = fmtp(c)
+	if (sig == "yes")
+		return "\\*" n "\\*"
+	if (sig == "no")
+		return "(" n ")"
+	return n
+}
+
+function pcell(key, noff, non,    p) {
+	if (st[key, 19] == "untested")
+		return "no test (n=" (noff < non ? noff : non) ")"
+	p = st[key, 18] + 0
+	p = p < 0.0001 ? "<0.0001" : sprintf("%.4f", p)
+	return st[key, 17] == "-" ? p " (no spread)" : p
+}
+
+function unit(m) {
+	if (m == "time") return "ms"
+	if (m == "calc") return "count"
+	if (m == "rate") return "M/s"
+	if (m ~ /_ms$/) return "ms"
+	if (m ~ /_kbytes$/) return "kbytes"
+	if (m ~ /_mbps$/) return "mbps"
+	if (m ~ /per_second$/) return "pages/s"
+	if (m ~ /_pages$/) return "pages"
+	return "count"
+}
+
+# Why a side has no number: unavailable reasons, else the failed states.
+function side_text(sec, s, i, apf,    k) {
+	k = sec SUBSEP s SUBSEP i SUBSEP apf
+	if (!(k in nrec))
+		return "no record"
+	if (nok[k] > 0)
+		return "-"
+	if (k in ureason)
+		return "unavailable: " ureason[k]
+	return "unavailable: no ok run (" oreason[k] ")"
+}
+
+# ---- a table: rows of cells, printed aligned (text) or as Markdown ----
+function tb_reset(hdr, align) {
+	tncol = split(hdr, thead, "|")
+	talign = align
+	tr = 0
+}
+
+function tb_add(c1, c2, c3, c4, c5, c6, c7, c8) {
+	tr++
+	tc[tr, 1] = c1; tc[tr, 2] = c2; tc[tr, 3] = c3; tc[tr, 4] = c4
+	tc[tr, 5] = c5; tc[tr, 6] = c6; tc[tr, 7] = c7; tc[tr, 8] = c8
+}
+
+function tb_print(    r, j, w, line, c, last, sep) {
+	# Long free text (reasons) overflows instead of widening a column.
+	for (j = 1; j <= tncol; j++) {
+		w[j] = length(thead[j])
+		for (r = 1; r <= tr; r++)
+			if (length(tc[r, j]) > w[j] && length(tc[r, j]) <= 24)
+				w[j] = length(tc[r, j])
+	}
+	for (r = 0; r <= tr; r++) {
+		line = ""
+		for (last = tncol; last > 1; last--)
+			if ((r == 0 ? thead[last] : tc[r, last]) != "")
+				break
+		for (j = 1; j <= last; j++) {
+			c = r == 0 ? thead[j] : tc[r, j]
+			if (substr(talign, j, 1) == "r")
+				c = pad(c, w[j])
+			else if (j < last)
+				while (length(c) < w[j]) c = c " "
+			line = line (j > 1 ? "  " : "") c
+		}
+		tout(line)
+	}
+	line = "|"
+	sep = "|"
+	for (j = 1; j <= tncol; j++) {
+		line = line " " thead[j] " |"
+		sep = sep (substr(talign, j, 1) == "r" ? "---:|" : "---|")
+	}
+	mout(line)
+	mout(sep)
+	for (r = 1; r <= tr; r++) {
+		line = "|"
+		for (j = 1; j <= tncol; j++) {
+			c = (j == 7 && (r, "md") in tmd) ? tmd[r, "md"] : tc[r, j]
+			gsub(/\|/, "\\|", c)
+			line = line " " c " |"
+		}
+		mout(line)
+	}
+}
+
+function csvrow(sec, s, i, m, stat, a, b, na, nb, c, sig, t, df, p, pub, chk) {
+	if (csv == "")
+		return
+	printf "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n",
+	    csvq(sarch[sec]), csvq(ssrc[sec]), csvq(sruns[sec]), csvq(sprof[sec]),
+	    s, i, m, csvq(unit(m)), stat, csvq(a), csvq(b), na, nb, c,
+	    csvq(sig), t, df, p, csvq(pub), csvq(chk) > csv
+}
+
+# The rows of one metric: mean (with the test), then the spread if n > 1.
+function block(sec, s, i, m, idxcell,    key, noff, non, col, mt, a, b, c, sig, oc, j, sn, pk, chk, pub) {
+	key = sec "|" s "|" i "|" m
+	noff = (key in havest) ? st[key, 2] : 0
+	non = (key in havest) ? st[key, 9] : 0
+	col = (m in hm) ? 4 : 3
+	mt = (m in hm) ? "Hmean" : "Amean"
+	a = noff > 0 ? st[key, col] : side_text(sec, s, i, "off")
+	b = non > 0 ? st[key, col + 7] : side_text(sec, s, i, "on")
+	c = ""; sig = ""
+	if (noff > 0 && non > 0) {
+		c = pct(a, b)
+		sig = st[key, 19]
+	}
+	tb_add(idxcell, label[m], mt, noff "/" non, noff > 0 ? fmtv(a) : a,
+	    non > 0 ? fmtv(b) : b, noff > 0 && non > 0 ? mark(c, sig) : "",
+	    noff > 0 && non > 0 ? pcell(key, noff, non) : "")
+	if (noff > 0 && non > 0)
+		tmd[tr, "md"] = mdmark(c, sig)
+	pk = sec SUBSEP s SUBSEP i SUBSEP m
+	pub = (pk in pubv) ? pubv[pk] : ""
+	chk = ""
+	if (pub != "") {
+		chk = c == "" ? "no recomputation (data missing)" : pubcheck(pub, c)
+		pubrec[pk] = c
+	}
+	csvrow(sec, s, i, m, mt, a, b, noff, non, c,
+	    sig == "untested" ? "not tested (n<2)" : sig,
+	    (key in havest) ? st[key, 16] : "-", (key in havest) ? st[key, 17] : "-",
+	    (key in havest) ? st[key, 18] : "-", pub, chk)
+	if (plotdir != "" && (m == "time" || m == "rate"))
+		printf "\"%s i%s\" %s %s %s %s\n", slabel[sec], i,
+		    noff > 0 ? a : "?", isval(st[key, 5]) ? st[key, 5] : 0,
+		    non > 0 ? b : "?", isval(st[key, 12]) ? st[key, 12] : 0 \
+		    > (plotdir "/bars-s" s "-" m ".dat")
+	if (noff < 2 && non < 2)
+		return
+	split("Stddev CoeffVar Min Max", sn, " ")
+	for (j = 1; j <= 4; j++) {
+		a = noff > 0 ? st[key, j + 4] : "-"
+		b = non > 0 ? st[key, j + 11] : "-"
+		c = pct(a, b)
+		tb_add("", "", sn[j], "", fmtv(a), fmtv(b), mark(c, ""), "")
+		tmd[tr, "md"] = mdmark(c, "")
+		csvrow(sec, s, i, m, sn[j], a, b, noff, non, c, "", "", "", "", "", "")
+	}
+}
+
+# How a published percentage relates to the recomputed one.
+function pubcheck(ptxt, r,    p, d, f, pa, ra, mag, sgn) {
+	p = ptxt
+	sub(/%$/, "", p)
+	d = index(p, ".") ? length(p) - index(p, ".") : 0
+	f = "%." d "f"
+	pa = abs(p + 0)
+	ra = abs(r + 0)
+	if (sprintf(f, ra) + 0 == pa)
+		mag = ""
+	else if (abs(ra - pa) < 10 ^ -d)
+		mag = "rounding (" sprintf("%.2f", ra) " rounds to " sprintf(f, ra) ")"
+	else if (sprintf(f, ra / 10) + 0 == pa)
+		mag = "factor of ten (published is a tenth of the change)"
+	else if (sprintf(f, ra * 10) + 0 == pa)
+		mag = "factor of ten (published is ten times the change)"
+	else
+		mag = "differs"
+	if ((p + 0 < 0 && r + 0 > 0) || (p + 0 > 0 && r + 0 < 0))
+		sgn = "opposite sign"
+	if (mag == "" && sgn == "")
+		return "agrees"
+	return mag (mag != "" && sgn != "" ? "; " : "") sgn
+}
+
+function norm_line(    sec, k, k3) {
+	if ($1 == "D") {
+		sec = $6 "/" $4
+		dsec[$2] = sec
+		if (!(sec in sarch)) {
+			secs[++nsec] = sec
+			sarch[sec] = $6; ssrc[sec] = $4; sprof[sec] = $5
+			narch[$6]++
+		}
+		addlist(sruns, sec, $7, " ")
+		addlist(shost, sec, $8, "; ")
+		addlist(skern, sec, $9, "; ")
+		addlist(sqemu, sec, $10, "; ")
+	} else if ($1 == "R") {
+		sec = dsec[$2]
+		hasS[sec, $4] = 1
+		k3 = sec SUBSEP $4 SUBSEP $5
+		if (!(k3 in hasI)) {
+			hasI[k3] = 1
+			idx[sec, $4, ++idxn[sec, $4]] = $5
+		}
+		k = k3 SUBSEP $6
+		nrec[k]++
+		if ($8 == "ok") {
+			nok[k]++
+			if (plotdir != "" && $4 == 3) {
+				sub(/\.rec$/, ".timeline", $3)
+				printf "%s\t%s\n", $3, "s3 i" $5 " " ($6 == "on" ? "+APF" : "-APF") " r" $7 > (plotdir "/timelines.list")
+			}
+			return
+		}
+		if ($8 == "unavailable")
+			addlist(ureason, k, $9, "; ")
+		else
+			addlist(oreason, k, $8 ": " $9, "; ")
+		nex[sec]++
+		ex[sec, nex[sec]] = $3 ": " $8 ": " $9
+		if (!((sec, $8) in exst))
+			exorder[sec, ++nexs[sec]] = $8
+		exst[sec, $8]++
+	} else if ($1 == "P") {
+		sec = dsec[$2]
+		k = sec SUBSEP $3 SUBSEP $4 SUBSEP $5
+		if (!(k in pubv))
+			publist[sec, ++npub[sec]] = k
+		pubv[k] = $6
+	} else if ($1 == "V") {
+		hasm[dsec[$2], $3, $6] = 1
+	}
+}
+
+function header(    l) {
+	l = "Output = change of +APF against -APF = (+APF - -APF) / -APF, in %."
+	both(l)
+	mout("")
+	both("Times: negative = +APF faster. calc (count) and calc rate: positive = +APF did more work.")
+	mout("")
+	both("Other fields (migration): positive = larger with +APF.")
+	mout("")
+	both("calc rate = calc / elapsed time, in M/s (millions of calculation units per second).")
+	mout("")
+	both("Times and counts: Amean; rates: Hmean; Stddev with n-1; CoeffVar = Stddev / mean in %.")
+	mout("")
+	tout("Significance: Welch's t-test, two-sided, 5%: * x%* significant, ( x%) not significant,")
+	tout("  unmarked: no test (fewer than 2 runs on a side, e.g. n=1). n = -APF runs/+APF runs.")
+	mout("Significance: Welch's t-test, two-sided, 5%: \\* x%\\* significant, ( x%) not significant, unmarked: no test (fewer than 2 runs on a side, e.g. n=1). n = -APF runs/+APF runs.")
+	mout("")
+	both("Percentages are rounded to 0.1%, or to 0.01% when smaller than 5%.")
+}
+
+function section(sec,    s, i, j, n, k, m, hdr, al, sorted, sk, t, pk, same, opp, tag, e, line) {
+	both("")
+	tout("=== " slabel[sec] ": " sruns[sec] " (" ssrc[sec] ", profile " sprof[sec] ") ===")
+	mout("## " slabel[sec] ": " sruns[sec] " (" ssrc[sec] ", profile " sprof[sec] ")")
+	mout("")
+	line = "host: " shost[sec] "; kernel: " skern[sec] "; qemu: " sqemu[sec]
+	both(line)
+	hdr = "Index|Metric|Stat|n|-APF|+APF|Output|Welch p"
+	al = "rllrrrrl"
+	for (s = 1; s <= 3; s++) {
+		if (!((sec, s) in hasS))
+			continue
+		n = idxn[sec, s]
+		for (j = 1; j <= n; j++)
+			sorted[j] = idx[sec, s, j] + 0
+		for (j = 2; j <= n; j++)
+			for (k = j; k > 1 && sorted[k - 1] > sorted[k]; k--) {
+				t = sorted[k]; sorted[k] = sorted[k - 1]; sorted[k - 1] = t
+			}
+		both("")
+		tout(title[s])
+		mout("### " title[s])
+		mout("")
+		tb_reset(hdr, al)
+		for (j = 1; j <= n; j++) {
+			i = sorted[j]
+			block(sec, s, i, "time", i)
+			if (s != 1 || (sec, s, "calc") in hasm) {
+				block(sec, s, i, "calc", i)
+				block(sec, s, i, "rate", i)
+			}
+		}
+		tb_print()
+		tr = 0
+		for (j = 1; j <= n; j++)
+			for (k = 1; k <= nmig; k++)
+				if ((sec, s, migm[k]) in hasm) {
+					if (tr == 0)
+						tb_reset("Index|Field|Stat|n|-APF|+APF|Output|Welch p", al)
+					block(sec, s, sorted[j], migm[k], sorted[j])
+				}
+		if (tr > 0) {
+			both("")
+			tout(mtitle)
+			mout("### " mtitle)
+			mout("")
+			tb_print()
+		}
+	}
+	if (npub[sec] > 0)
+		published(sec)
+	if (nex[sec] > 0) {
+		both("")
+		line = "Not tabulated: " nex[sec] " record" (nex[sec] > 1 ? "s" : "") " ("
+		for (j = 1; j <= nexs[sec]; j++)
+			line = line (j > 1 ? ", " : "") exorder[sec, j] " " exst[sec, exorder[sec, j]]
+		both(line ")")
+		mout("")
+		for (e = 1; e <= nex[sec]; e++) {
+			tout("  " ex[sec, e])
+			mout("- " ex[sec, e])
+		}
+	}
+}
+
+function published(sec,    j, k, pk, p, r, v, same, opp, parts, tag, ord) {
+	both("")
+	tout("Published \"Output\" vs recomputed (recomputed with the convention above):")
+	mout("### Published \"Output\" vs recomputed")
+	mout("")
+	tb_reset("Scenario|Index|Metric|Published|Recomputed|Verdict", "rrlrrl")
+	# Published rows in scenario, index, metric order.
+	for (j = 1; j <= npub[sec]; j++) {
+		split(publist[sec, j], parts, SUBSEP)
+		ord[j] = parts[2] * 1000000 + parts[3] * 1000 + (parts[4] in morder ? morder[parts[4]] : 999)
+		pk[j] = publist[sec, j]
+	}
+	for (j = 2; j <= npub[sec]; j++)
+		for (k = j; k > 1 && ord[k - 1] > ord[k]; k--) {
+			p = ord[k]; ord[k] = ord[k - 1]; ord[k - 1] = p
+			p = pk[k]; pk[k] = pk[k - 1]; pk[k - 1] = p
+		}
+	for (j = 1; j <= npub[sec]; j++) {
+		split(pk[j], parts, SUBSEP)
+		p = pubv[pk[j]]
+		r = (pk[j] in pubrec) ? pubrec[pk[j]] : ""
+		v = r == "" ? "no recomputation (data missing)" : pubcheck(p, r)
+		tb_add("[" parts[2] "]", parts[3], (parts[4] in label) ? label[parts[4]] : parts[4],
+		    p, r == "" ? "-" : fmtp(r), v)
+		if (parts[4] == "time" && r != "") {
+			tag = "[" parts[2] "] i" parts[3]
+			if (v ~ /opposite sign/)
+				opp = opp (opp == "" ? "" : ", ") tag
+			else
+				same = same (same == "" ? "" : ", ") tag
+		}
+	}
+	tb_print()
+	if (opp != "" && same != "") {
+		both("")
+		both("The published time figures use both sign conventions: opposite to the recomputed sign in " opp "; the same sign in " same ".")
+	} else if (opp != "") {
+		both("")
+		both("The published time figures use the opposite sign convention (negative = +APF slower).")
+	}
+}
+
+BEGIN {
+	FS = "\t"
+	nmig = split("mig_total_time_ms mig_downtime_ms mig_setup_time_ms " \
+	    "mig_transferred_kbytes mig_throughput_mbps mig_remaining_kbytes " \
+	    "mig_total_kbytes mig_duplicate_pages mig_skipped_pages " \
+	    "mig_normal_pages mig_normal_kbytes mig_dirty_sync_count " \
+	    "mig_page_size_kbytes mig_multifd_kbytes mig_pages_per_second " \
+	    "mig_postcopy_requests mig_postcopy_blocktime_ms", migm, " ")
+	split("total time (ms)|downtime (ms)|setup (ms)|transferred ram (kbytes)|" \
+	    "throughput (mbps)|remaining ram (kbytes)|total ram (kbytes)|" \
+	    "duplicate (pages)|skipped (pages)|normal (pages)|normal bytes (kbytes)|" \
+	    "dirty sync count|page size (kbytes)|multifd bytes (kbytes)|" \
+	    "pages-per-second|postcopy request count|postcopy blocktime (ms, dest.)", ml, "|")
+	for (k = 1; k <= nmig; k++) {
+		label[migm[k]] = ml[k]
+		morder[migm[k]] = 10 + k
+	}
+	label["time"] = "time (ms)"; morder["time"] = 1
+	label["calc"] = "calc"; morder["calc"] = 2
+	label["rate"] = "calc rate (M/s)"; morder["rate"] = 3
+	hm["rate"] = 1; hm["mig_throughput_mbps"] = 1; hm["mig_pages_per_second"] = 1
+	title[1] = "[1] allocate/free memory, no calculation thread"
+	title[2] = "[2] allocate/free memory with the calculation thread"
+	title[3] = "[3] 5x allocate/free with the calculation thread and post-copy live migration"
+	mtitle = "[3] \"info migrate\" on the source (postcopy blocktime: destination)"
+	if (csv != "")
+		print "arch,source,runs,profile,scenario,index,metric,unit,stat,apf_off,apf_on,n_off,n_on,change_pct,significant,t,df,p,published_output,published_check" > csv
+}
+
+FNR == NR { norm_line(); next }
+{ havest[$1] = 1; for (j = 2; j <= 19; j++) st[$1, j] = $j }
+
+END {
+	# Sections in arch, then source order; labelled by arch (and source if needed).
+	for (j = 2; j <= nsec; j++)
+		for (k = j; k > 1 && secs[k - 1] > secs[k]; k--) {
+			t = secs[k]; secs[k] = secs[k - 1]; secs[k - 1] = t
+		}
+	for (j = 1; j <= nsec; j++)
+		slabel[secs[j]] = narch[sarch[secs[j]]] > 1 ? sarch[secs[j]] " " ssrc[secs[j]] : sarch[secs[j]]
+	tout("apf-suite: -APF vs +APF comparison tables")
+	mout("# apf-suite: -APF vs +APF comparison tables")
+	mout("")
+	header()
+	for (j = 1; j <= nsec; j++)
+		section(secs[j])
+}
