@@ -42,27 +42,25 @@ run_cleanups() {
 
 # Install the traps. INT/TERM exit with 130/143 after cleaning up.
 install_traps() {
+	# shellcheck disable=SC2154
 	trap '_apf_rc=$?; run_cleanups; exit $_apf_rc' EXIT
 	trap 'run_cleanups; trap - EXIT; exit 130' INT
 	trap 'run_cleanups; trap - EXIT; exit 143' TERM
 	trap 'run_cleanups; trap - EXIT; exit 129' HUP
 }
 
-# Kill a process and what it started, then reap it.
+# Kill a process and what it started, then wait for it to go.
 kill_tree() {
-	_kt_pid=$1
-	[ -n "$_kt_pid" ] || return 0
-	for _kt_child in $(pgrep -P "$_kt_pid" 2>/dev/null); do
-		kill_tree "$_kt_child"
+	for _kt_child in $(pgrep -P "$1" 2>/dev/null); do
+		(kill_tree "$_kt_child")
 	done
-	kill -TERM "$_kt_pid" 2>/dev/null || return 0
+	kill -TERM "$1" 2>/dev/null || return 0
 	_kt_i=0
-	while kill -0 "$_kt_pid" 2>/dev/null && [ $_kt_i -lt 20 ]; do
+	while kill -0 "$1" 2>/dev/null && [ $_kt_i -lt 20 ]; do
 		sleep 0.1
 		_kt_i=$((_kt_i + 1))
 	done
-	kill -KILL "$_kt_pid" 2>/dev/null
-	return 0
+	kill -KILL "$1" 2>/dev/null || true
 }
 
 # Create a temporary directory removed by the cleanup registry; stores its path in the

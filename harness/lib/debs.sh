@@ -32,7 +32,7 @@ host_missing() {
 			echo "$_p"
 			continue
 		fi
-		case " $(echo $_bpo) " in
+		case " $(echo "$_bpo" | tr "\n" " ") " in
 		*" $_p "*)
 			_v=$(dpkg-query -W -f='${Version}' "$_p")
 			dpkg --compare-versions "$_v" ge 1:10 || echo "$_p"
@@ -75,7 +75,7 @@ host_install() {
 	_plain=""
 	_back=""
 	for _p; do
-		case " $(echo $_bpo) " in
+		case " $(echo "$_bpo" | tr "\n" " ") " in
 		*" $_p "*) _back="$_back $_p" ;;
 		*) _plain="$_plain $_p" ;;
 		esac
@@ -168,7 +168,7 @@ debs_download() {
 		[ -e "$1" ] || _get="$_get $_p:$_da"
 	done
 	if [ -n "$_get" ]; then
-		log "downloading $(echo $_get | wc -w) $_arch packages into $_d"
+		log "downloading $(echo "$_get" | wc -w) $_arch packages into $_d"
 		# shellcheck disable=SC2086
 		(cd "$_d" && apt-get download -q -o APT::Sandbox::User=root $_get >/dev/null) ||
 			die "apt-get download failed for $_arch"

@@ -68,6 +68,7 @@ copy_with_libs() {
 	_cw_queue="$*"
 	_cw_seen=" "
 	while [ -n "$_cw_queue" ]; do
+		# shellcheck disable=SC2086
 		set -- $_cw_queue
 		_cw_f=$1
 		shift

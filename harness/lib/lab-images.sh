@@ -63,6 +63,7 @@ lab_build_system() {
 	LAB_SYSTEM_CPIO=$_top/.cache/lab/$_arch/system-$LAB_KERNEL_ID-$_key.cpio
 	[ -f "$LAB_SYSTEM_CPIO" ] && return 0
 	log "building the $_arch lab-host image (kernel $LAB_KERNEL_ID)"
+	_img=""
 	make_tmpdir _img system
 	install_busybox "$_root" "$_img"
 	cp "$_top/harness/lab.d/init" "$_img/init"
@@ -72,14 +73,17 @@ lab_build_system() {
 	echo 'root:x:0:0:root:/root:/bin/sh' >"$_img/etc/passwd"
 	echo 'root:x:0:' >"$_img/etc/group"
 	if [ -n "$LAB_KROOT" ]; then
+		# shellcheck disable=SC2086
 		install_modules "$LAB_KROOT" "$_img" $LAB_MODULES
 		mkdir -p "$_img/lab/guest"
+		_mods=""
 		make_tmpdir _mods modules
+		# shellcheck disable=SC2086
 		install_modules "$LAB_KROOT" "$_mods" $LAB_MODULES
 		make_cpio "$_mods" "$_img/lab/guest/modules.cpio"
 		rm -rf "$_mods"
 	fi
-	gzip -1 -c "$LAB_KERNEL" >"$_img/lab/guest/kernel"
+	cp "$LAB_KERNEL" "$_img/lab/guest/kernel"
 	if [ "$_arch" = x86_64 ]; then
 		mkdir -p "$_img/usr/share"
 		cp -r "$_root/usr/share/seabios" "$_img/usr/share/seabios"
@@ -121,6 +125,7 @@ lab_build_guest() {
 	LAB_GUEST_LAYER=$_dir/guest-layer-$_key.cpio
 	[ -f "$LAB_GUEST_LAYER" ] && return 0
 	log "building the $_arch guest image"
+	_img=""
 	make_tmpdir _img guest
 	install_busybox "$_root" "$_img/base"
 	cp "$_top/harness/lab.d/init" "$_img/base/init"
@@ -150,12 +155,15 @@ lab_build_guest() {
 lab_build_suite() {
 	_top=$1
 	_out=$2
+	_img=""
 	make_tmpdir _img suite
 	mkdir -p "$_img/suite/bin"
 	(cd "$_top" && tar -cf - --exclude=tests --exclude='*.bats' harness cgroups) |
 		(cd "$_img/suite" && tar -xf -)
 	for _c in guest qmp migrate cgroup; do
-		[ -f "$_img/suite/harness/$_c" ] && ln -s "../harness/$_c" "$_img/suite/bin/$_c"
+		[ -f "$_img/suite/harness/$_c" ] || continue
+		printf '#!/bin/sh\nexec /suite/harness/%s "$@"\n' "$_c" >"$_img/suite/bin/$_c"
+		chmod +x "$_img/suite/bin/$_c"
 	done
 	make_cpio "$_img" "$_out"
 	rm -rf "$_img"

@@ -154,12 +154,22 @@ _mig_run_in() {
 	_mr_uri_json=$(printf '%s' "$MIG_URI" | jq -R -c .) || return 1
 	log "destination: migrate-incoming $MIG_URI"
 	_mig_qmp destination "$MIG_DST" migrate-incoming "{\"uri\": $_mr_uri_json}" >/dev/null || return 1
-	log "source: migrate $MIG_URI"
+	_mr_requested=0 _mr_seen_pc=no _mr_pc_ms='' _mr_status=none _mr_qfail=0
 	_mr_t0=$(qmp_now_ms)
-	_mig_qmp source "$MIG_SRC" migrate "{\"uri\": $_mr_uri_json}" >/dev/null || return 1
+	if [ "$MIG_POSTCOPY_AFTER_MS" -eq 0 ]; then
+		# "immediately": on the same connection, or a small guest finishes in pre-copy first
+		log "source: migrate $MIG_URI + migrate-start-postcopy"
+		_mig_qmp source "$MIG_SRC" migrate "{\"uri\": $_mr_uri_json}" migrate-start-postcopy >/dev/null || {
+			qmp_exec "$MIG_SRC" migrate_cancel >/dev/null 2>&1
+			return 1
+		}
+		_mr_requested=1
+	else
+		log "source: migrate $MIG_URI"
+		_mig_qmp source "$MIG_SRC" migrate "{\"uri\": $_mr_uri_json}" >/dev/null || return 1
+	fi
 
 	# 3. poll the source until a terminal state or the deadline
-	_mr_requested=0 _mr_seen_pc=no _mr_pc_ms= _mr_status=none _mr_qfail=0
 	: >"$_mr_dir/src.json"
 	while :; do
 		_mr_elapsed=$(($(qmp_now_ms) - _mr_t0))
@@ -222,7 +232,7 @@ _mig_run_in() {
 	: >"$_mr_dir/dst.json"
 	_mr_dwait=0
 	while :; do
-		if QMP_TIMEOUT=${QMP_TIMEOUT:-10} qmp_exec "$MIG_DST" query-migrate >"$_mr_dir/reply" 2>"$_mr_dir/reply.err"; then
+		if qmp_exec "$MIG_DST" query-migrate >"$_mr_dir/reply" 2>"$_mr_dir/reply.err"; then
 			cp "$_mr_dir/reply" "$_mr_dir/dst.json"
 			_mr_dstatus=$(jq -r '.status // "none"' "$_mr_dir/reply")
 		else
@@ -253,15 +263,21 @@ _mig_run_in() {
 	fi
 	{
 		mig_fields "$_mr_dir/src.json" "$_mr_dir/dst.json" "$_mr_final" || return 1
-		echo "mig_postcopy_seen=$_mr_seen_pc"
+		# did post-copy really run? (a small guest can finish before the switch)
+		_mr_pcb=$(jq -r '.ram["postcopy-bytes"] // 0' "$_mr_dir/src.json" 2>/dev/null) || _mr_pcb=0
+		case $_mr_pcb in
+		'' | 0 | null) ;;
+		*) _mr_seen_pc=yes ;;
+		esac
+		echo "mig_postcopy=$_mr_seen_pc"
 		[ -n "$_mr_pc_ms" ] && echo "mig_postcopy_start_ms=$_mr_pc_ms"
 		echo "mig_wall_ms=$_mr_wall"
 	} >"$_mr_dir/out"
 	if [ -n "${MIG_OUT:-}" ]; then
-		cp "$_mr_dir/out" "$MIG_OUT.tmp.$$" && mv -f "$MIG_OUT.tmp.$$" "$MIG_OUT" || {
+		if ! { cp "$_mr_dir/out" "$MIG_OUT.tmp.$$" && mv -f "$MIG_OUT.tmp.$$" "$MIG_OUT"; }; then
 			_mig_msg "cannot write $MIG_OUT"
 			return 1
-		}
+		fi
 	else
 		cat "$_mr_dir/out"
 	fi

@@ -172,7 +172,7 @@ static void put(double v, const char *sep)
 	else if (isinf(v))
 		printf("%s%s", v < 0 ? "-inf" : "inf", sep);
 	else
-		printf("%.10g%s", v, sep);
+		printf("%.15g%s", v, sep);
 }
 
 static int read_args(char **argv, int argc, double *x, const char *what)
@@ -313,7 +313,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "apfstat: pvalue: want T and DF > 0\n");
 			return 2;
 		}
-		printf("p=%.10g\n", t_pvalue(t, df));
+		printf("p=%.15g\n", t_pvalue(t, df));
 		return 0;
 	}
 	if (!strcmp(argv[1], "welch")) {

@@ -22,7 +22,7 @@ function clean(v) { gsub(/\t/, " ", v); return v }
 # Reads FILE into kv[] / kline[]; returns the number of lines.
 function load(file,    line, n, key, val, eq) {
 	split("", kv); split("", kline)
-	n = 0
+	n = nkeys = 0
 	while ((getline line < file) > 0) {
 		n++
 		if (line ~ /^#/ || line == "")
@@ -38,6 +38,7 @@ function load(file,    line, n, key, val, eq) {
 			fail(file, n, "duplicate key '" key "' (first on line " kline[key] ")")
 		kv[key] = val
 		kline[key] = n
+		korder[++nkeys] = key
 	}
 	close(file)
 	if (n == 0)
@@ -83,7 +84,7 @@ function manifest(file,    n, k, m, rest) {
 	}
 }
 
-function record(file,    n, k, base, want, rate, given, tol, v) {
+function record(file,    n, j, k, base, want, rate, given, tol, v) {
 	if (ndir == 0)
 		fail(file, 1, "record before any manifest")
 	n = load(file)
@@ -107,6 +108,10 @@ function record(file,    n, k, base, want, rate, given, tol, v) {
 	want = "s" kv["scenario"] "-i" kv["index"] "-apf" kv["apf"] "-r" kv["repeat"] ".rec"
 	if (base != want)
 		fail(file, kline["scenario"], "contents say " want ", file name differs")
+	if (("apf_verified" in kv) && kv["apf_verified"] !~ /^(yes|no|n\/a)$/)
+		fail(file, kline["apf_verified"], "apf_verified must be yes, no or n/a, not '" kv["apf_verified"] "'")
+	if (kv["state"] == "ok" && kv["apf_verified"] == "no")
+		fail(file, kline["apf_verified"], "state=ok but apf_verified=no (an unverified run is state=invalid)")
 	if (kv["state"] != "ok") {
 		need(file, n, "reason", " (required unless state=ok)")
 	} else {
@@ -117,8 +122,10 @@ function record(file,    n, k, base, want, rate, given, tol, v) {
 			need(file, n, "calc_count", " (scenarios 2 and 3; truncated record?)")
 	}
 	printf "R\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", ndir, clean(file), kv["scenario"], kv["index"], kv["apf"], kv["repeat"], kv["state"], clean(kv["reason"])
-	for (k in kv)
+	for (j = 1; j <= nkeys; j++) {
+		k = korder[j]
 		printf "K\t%d\t%s\t%s\t%s\n", ndir, clean(file), k, clean(kv[k])
+	}
 	if (kv["state"] != "ok")
 		return
 	v = "V\t" ndir "\t" kv["scenario"] "\t" kv["index"] "\t" kv["apf"] "\t"
@@ -135,9 +142,9 @@ function record(file,    n, k, base, want, rate, given, tol, v) {
 		print v "calc\t" kv["calc_count"]
 		print v "rate\t" sprintf("%.12g", rate)
 	}
-	for (k in kv)
-		if (k ~ /^mig_/ && (k in numeric))
-			print v k "\t" kv[k]
+	for (j = 1; j <= nkeys; j++)
+		if (korder[j] ~ /^mig_/ && (korder[j] in numeric))
+			print v korder[j] "\t" kv[korder[j]]
 }
 
 BEGIN {

@@ -45,7 +45,7 @@ function pct(a, b) {
 }
 
 # Percentages to 0.1%, and to 0.01% below 5%, so small changes keep digits.
-function fmtp(c) { return sprintf(abs(c) < 5 ? "%+.2f%%" : "%+.1f%%", c) }
+function fmtp(c) { c += 0; return sprintf(abs(c) < 5 ? "%+.2f%%" : "%+.1f%%", c) }
 
 function pad(s, w) { while (length(s) < w) s = " " s; return s }
 
@@ -114,6 +114,7 @@ function tb_add(c1, c2, c3, c4, c5, c6, c7, c8) {
 	tr++
 	tc[tr, 1] = c1; tc[tr, 2] = c2; tc[tr, 3] = c3; tc[tr, 4] = c4
 	tc[tr, 5] = c5; tc[tr, 6] = c6; tc[tr, 7] = c7; tc[tr, 8] = c8
+	delete tmd[tr, "md"]
 }
 
 function tb_print(    r, j, w, line, c, last, sep) {
@@ -121,7 +122,7 @@ function tb_print(    r, j, w, line, c, last, sep) {
 	for (j = 1; j <= tncol; j++) {
 		w[j] = length(thead[j])
 		for (r = 1; r <= tr; r++)
-			if (length(tc[r, j]) > w[j] && length(tc[r, j]) <= 24)
+			if (length(tc[r, j]) > w[j] && length(tc[r, j]) <= 32)
 				w[j] = length(tc[r, j])
 	}
 	for (r = 0; r <= tr; r++) {
@@ -198,9 +199,9 @@ function block(sec, s, i, m, idxcell,    key, noff, non, col, mt, a, b, c, sig, 
 	    (key in havest) ? st[key, 16] : "-", (key in havest) ? st[key, 17] : "-",
 	    (key in havest) ? st[key, 18] : "-", pub, chk)
 	if (plotdir != "" && (m == "time" || m == "rate"))
-		printf "\"%s i%s\" %s %s %s %s\n", slabel[sec], i,
-		    noff > 0 ? a : "?", isval(st[key, 5]) ? st[key, 5] : 0,
-		    non > 0 ? b : "?", isval(st[key, 12]) ? st[key, 12] : 0 \
+		printf "%s i%s\t%s\t%s\t%s\t%s\n", slabel[sec], i,
+		    (noff > 0 ? a : "?"), (isval(st[key, 5]) ? st[key, 5] : 0),
+		    (non > 0 ? b : "?"), (isval(st[key, 12]) ? st[key, 12] : 0) \
 		    > (plotdir "/bars-s" s "-" m ".dat")
 	if (noff < 2 && non < 2)
 		return
@@ -215,6 +216,9 @@ function block(sec, s, i, m, idxcell,    key, noff, non, col, mt, a, b, c, sig, 
 	}
 }
 
+# 10^-d without the ^ operator (busybox awk may lack math support).
+function unit_of(d,    u) { for (u = 1; d > 0; d--) u /= 10; return u }
+
 # How a published percentage relates to the recomputed one.
 function pubcheck(ptxt, r,    p, d, f, pa, ra, mag, sgn) {
 	p = ptxt
@@ -225,7 +229,7 @@ function pubcheck(ptxt, r,    p, d, f, pa, ra, mag, sgn) {
 	ra = abs(r + 0)
 	if (sprintf(f, ra) + 0 == pa)
 		mag = ""
-	else if (abs(ra - pa) < 10 ^ -d)
+	else if (abs(ra - pa) < unit_of(d))
 		mag = "rounding (" sprintf("%.2f", ra) " rounds to " sprintf(f, ra) ")"
 	else if (sprintf(f, ra / 10) + 0 == pa)
 		mag = "factor of ten (published is a tenth of the change)"
@@ -291,26 +295,23 @@ function norm_line(    sec, k, k3) {
 	}
 }
 
-function header(    l) {
-	l = "Output = change of +APF against -APF = (+APF - -APF) / -APF, in %."
-	both(l)
-	mout("")
-	both("Times: negative = +APF faster. calc (count) and calc rate: positive = +APF did more work.")
-	mout("")
-	both("Other fields (migration): positive = larger with +APF.")
-	mout("")
-	both("calc rate = calc / elapsed time, in M/s (millions of calculation units per second).")
-	mout("")
-	both("Times and counts: Amean; rates: Hmean; Stddev with n-1; CoeffVar = Stddev / mean in %.")
-	mout("")
+function header(    j, n, h) {
+	n = split("Output = change of +APF against -APF = (+APF - -APF) / -APF, in %.|" \
+	    "Times: negative = +APF faster. calc (count) and calc rate: positive = +APF did more work.|" \
+	    "Other fields (migration): positive = larger with +APF.|" \
+	    "calc rate = calc / elapsed time, in M/s (millions of calculation units per second).|" \
+	    "Times and counts: Amean; rates: Hmean; Stddev with n-1; CoeffVar = Stddev / mean in %.|" \
+	    "n = number of ok runs, -APF/+APF. Percentages are rounded to 0.1%, or to 0.01% below 5%.", h, "|")
+	for (j = 1; j <= n; j++) {
+		tout(h[j])
+		mout("- " h[j])
+	}
 	tout("Significance: Welch's t-test, two-sided, 5%: * x%* significant, ( x%) not significant,")
-	tout("  unmarked: no test (fewer than 2 runs on a side, e.g. n=1). n = -APF runs/+APF runs.")
-	mout("Significance: Welch's t-test, two-sided, 5%: \\* x%\\* significant, ( x%) not significant, unmarked: no test (fewer than 2 runs on a side, e.g. n=1). n = -APF runs/+APF runs.")
-	mout("")
-	both("Percentages are rounded to 0.1%, or to 0.01% when smaller than 5%.")
+	tout("  unmarked: no test (fewer than 2 runs on a side, e.g. n=1).")
+	mout("- Significance: Welch's t-test, two-sided, 5%: \\* x%\\* significant, ( x%) not significant, unmarked: no test (fewer than 2 runs on a side, e.g. n=1).")
 }
 
-function section(sec,    s, i, j, n, k, m, hdr, al, sorted, sk, t, pk, same, opp, tag, e, line) {
+function section(sec,    s, i, j, n, k, hdr, al, sorted, t, e, line) {
 	both("")
 	tout("=== " slabel[sec] ": " sruns[sec] " (" ssrc[sec] ", profile " sprof[sec] ") ===")
 	mout("## " slabel[sec] ": " sruns[sec] " (" ssrc[sec] ", profile " sprof[sec] ")")
@@ -333,6 +334,8 @@ function section(sec,    s, i, j, n, k, m, hdr, al, sorted, sk, t, pk, same, opp
 		tout(title[s])
 		mout("### " title[s])
 		mout("")
+		both(conv)
+		mout("")
 		tb_reset(hdr, al)
 		for (j = 1; j <= n; j++) {
 			i = sorted[j]
@@ -353,8 +356,10 @@ function section(sec,    s, i, j, n, k, m, hdr, al, sorted, sk, t, pk, same, opp
 				}
 		if (tr > 0) {
 			both("")
-			tout(mtitle)
-			mout("### " mtitle)
+			tout("[" s "] " mtitle)
+			mout("### [" s "] " mtitle)
+			mout("")
+			both(mconv)
 			mout("")
 			tb_print()
 		}
@@ -441,7 +446,9 @@ BEGIN {
 	title[1] = "[1] allocate/free memory, no calculation thread"
 	title[2] = "[2] allocate/free memory with the calculation thread"
 	title[3] = "[3] 5x allocate/free with the calculation thread and post-copy live migration"
-	mtitle = "[3] \"info migrate\" on the source (postcopy blocktime: destination)"
+	mtitle = "\"info migrate\" on the source (postcopy blocktime: destination)"
+	conv = "Output = (+APF - -APF) / -APF: for times negative = +APF faster; for calc and rate positive = more work."
+	mconv = "Output = (+APF - -APF) / -APF: positive = larger with +APF (for times: longer)."
 	if (csv != "")
 		print "arch,source,runs,profile,scenario,index,metric,unit,stat,apf_off,apf_on,n_off,n_on,change_pct,significant,t,df,p,published_output,published_check" > csv
 }

@@ -102,8 +102,8 @@ static const struct sdei_step steps[] = {
 
 /* Guest state, written by the handlers, read back by the host */
 static uint64_t event_num;		/* set by the host */
-static volatile uint64_t resume_mode;
-static volatile uint64_t h_count, h_num, h_arg, h_pc, h_status, h_ctx[4], irq_count;
+static uint64_t resume_mode;
+static uint64_t h_count, h_num, h_arg, h_pc, h_status, h_ctx[4], irq_count;
 
 static void sdei_handler(uint64_t num, uint64_t arg, uint64_t pc, uint64_t pstate)
 {

@@ -35,6 +35,7 @@ suite() {
 suite unit "$B/host/unit-tests"
 suite behaviour sh "$D/behaviour.sh" "$B/host/testsuite-mem"
 suite sanitizers sh "$D/sanitize.sh" "$B"
+suite cross sh "$D/cross.sh" "$B"
 
 echo "testsuite-mem: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,63 @@
+# apf-suite: tests and benchmarks for arm64 KVM asynchronous page faults.
+# `make check` runs every test layer; `make bench` runs the benchmark in the lab.
+# KERNEL=debian-6.12|debian-6.1|/path/Image, KSRC=/path/to/linux, LAB=native|lab,
+# LAB_ARCH=arm64|x86_64 are passed through to the harness.
+
+SHELL := /bin/sh
+export KERNEL KSRC LAB LAB_ARCH
+
+SCRIPTS = $(shell grep -rlE '^\#!/bin/sh' harness ci selftests/run .ci 2>/dev/null) \
+	  $(wildcard harness/lib/*.sh)
+
+CHECK_LAYERS = \
+	shellcheck='$(MAKE) -s shellcheck' \
+	bats='$(MAKE) -s bats' \
+	workloads='$(MAKE) -s -C workloads/testsuite-mem check' \
+	smoke='harness/lab smoke' \
+	selftests='$(MAKE) -s -C selftests check'
+
+.PHONY: help deps check bats shellcheck smoke lab-bench bench bench-short tables clean
+
+help:
+	@echo "make bench        run the benchmark (lab profile) and print the comparison tables"
+	@echo "make check        run every test layer (installs what it needs; needs root on a fresh machine)"
+	@echo "make deps         install host packages and download the lab's packages"
+	@echo "make smoke        lab smoke test: KVM in the lab host, a nested guest"
+	@echo "make lab-bench    time the lab boot and the nested guest boot"
+	@echo "make tables RESULTS=dir...   comparison tables from result directories"
+	@echo "Variables: KERNEL= KSRC= LAB=native|lab LAB_ARCH=arm64|x86_64"
+
+deps:
+	harness/deps
+
+check: deps
+	@harness/check $(CHECK_LAYERS)
+
+bats:
+	bats --formatter tap harness/tests
+
+shellcheck:
+	@n=0; f=0; for s in $(SCRIPTS); do n=$$((n + 1)); \
+	  if shellcheck -x "$$s" >/tmp/apf-shellcheck.$$$$ 2>&1; then echo "ok $$n - shellcheck $$s"; \
+	  else f=1; echo "not ok $$n - shellcheck $$s"; sed 's/^/# /' /tmp/apf-shellcheck.$$$$; fi; \
+	done; rm -f /tmp/apf-shellcheck.$$$$; exit $$f
+
+smoke: deps
+	harness/lab smoke
+
+lab-bench: deps
+	harness/lab bench
+
+bench: deps
+	harness/bench
+
+bench-short: deps
+	harness/bench --short
+
+tables:
+	harness/tables --plots $(if $(OUT),--out $(OUT)) $(RESULTS)
+
+clean:
+	rm -rf .cache/lab .cache/check .cache/build
+	-$(MAKE) -C workloads/testsuite-mem clean
+	-$(MAKE) -C selftests clean

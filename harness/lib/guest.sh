@@ -1,0 +1,156 @@
+# shellcheck shell=sh
+# harness/guest: options, the QEMU command line of a guest, start/wait/kill.
+
+guest_parse_options() {
+	_sub=$1
+	shift
+	G_DIR=""
+	G_MEM=512
+	G_SMP=1
+	G_APPEND=""
+	G_FIO=0
+	G_QMP=""
+	G_INCOMING=""
+	G_WRAP=""
+	G_TIMEOUT=300
+	G_RESULTS=""
+	G_QUIET=0
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--dir | --mem | --smp | --append | --with | --qmp | --incoming | --wrap | --timeout | --results)
+			[ $# -ge 2 ] || usage_error "$1 needs a value"
+			case $1 in
+			--dir) G_DIR=$2 ;;
+			--mem) G_MEM=$2 ;;
+			--smp) G_SMP=$2 ;;
+			--append) G_APPEND=$2 ;;
+			--with) [ "$2" = fio ] || usage_error "--with: only 'fio' is known"; G_FIO=1 ;;
+			--qmp) G_QMP=$2 ;;
+			--incoming) G_INCOMING=$2 ;;
+			--wrap) G_WRAP=$2 ;;
+			--timeout) G_TIMEOUT=$2 ;;
+			--results) G_RESULTS=$2 ;;
+			esac
+			shift 2
+			;;
+		--quiet) G_QUIET=1; shift ;;
+		--) shift; break ;;
+		*) usage_error "$_sub: unknown option '$1' (the command goes after --)" ;;
+		esac
+	done
+	for _v in "$G_MEM" "$G_SMP" "$G_TIMEOUT"; do
+		is_uint "$_v" || usage_error "'$_v' is not a positive whole number"
+		[ "$_v" -gt 0 ] || usage_error "'$_v' is not a positive whole number"
+	done
+	case $_sub in
+	wait)
+		[ -n "$G_DIR" ] || usage_error "wait needs --dir"
+		[ $# -eq 0 ] || usage_error "wait takes no command"
+		;;
+	start)
+		[ -n "$G_DIR" ] || usage_error "start needs --dir"
+		;;
+	esac
+	if [ "$_sub" != wait ]; then
+		[ $# -gt 0 ] || usage_error "$_sub: no command given (guest $_sub [OPTIONS] -- CMD...)"
+		G_CMD=""
+		for _a; do
+			G_CMD="$G_CMD '$(printf '%s' "$_a" | sed "s/'/'\\\\''/g")'"
+		done
+	fi
+	G_IMAGES=${LAB_GUEST_DIR:-/lab/guest}
+	G_ARCH=${GUEST_ARCH:-$(uname -m)}
+	case $G_ARCH in
+	aarch64 | arm64) G_ARCH=arm64 ;;
+	x86_64 | amd64) G_ARCH=x86_64 ;;
+	*) usage_error "unsupported guest architecture '$G_ARCH'" ;;
+	esac
+}
+
+# The guest initramfs for this run: image, kernel modules, the job, optionally fio
+# (compressed, so it goes last: the kernel wants uncompressed archives 4-byte aligned).
+guest_initrd() {
+	[ -f "$G_IMAGES/kernel" ] || usage_error "no guest image in $G_IMAGES (set LAB_GUEST_DIR)"
+	[ -f "$G_IMAGES/initrd" ] ||
+		usage_error "no guest image in $G_IMAGES (set LAB_GUEST_DIR)"
+	rm -rf "$G_DIR/job"
+	mkdir -p "$G_DIR/job/job"
+	printf 'cd /work\n%s\n' "$G_CMD" >"$G_DIR/job/job/run"
+	(cd "$G_DIR/job" && find . -mindepth 1 | cpio -o -H newc 2>/dev/null) >"$G_DIR/job.cpio"
+	set -- "$G_IMAGES/initrd"
+	[ -f "$G_IMAGES/modules.cpio" ] && set -- "$@" "$G_IMAGES/modules.cpio"
+	set -- "$@" "$G_DIR/job.cpio"
+	[ "$G_FIO" = 1 ] && set -- "$@" "$G_IMAGES/fio.cpio.gz"
+	cat "$@" >"$G_DIR/initrd"
+}
+
+guest_level() {
+	_l=$(sed -n 's/.*apf\.level=\([0-9]\).*/\1/p' /proc/cmdline 2>/dev/null)
+	echo $((${_l:-0} + 1))
+}
+
+guest_start() {
+	mkdir -p "$G_DIR"
+	rm -f "$G_DIR/console" "$G_DIR/results.tar" "$G_DIR/pid" "$G_DIR/qemu.out"
+	guest_initrd
+	_append="panic=-1 quiet apf.level=$(guest_level) $G_APPEND"
+	case $G_ARCH in
+	arm64)
+		set -- qemu-system-aarch64 -M virt,gic-version=3 -cpu host -append "console=ttyAMA0 $_append"
+		;;
+	x86_64)
+		set -- qemu-system-x86_64 -M q35 -cpu host -L /usr/share/seabios -L /usr/share/qemu \
+			-append "console=ttyS0 $_append"
+		;;
+	esac
+	set -- "$@" -accel kvm -smp "$G_SMP" -m "$G_MEM" -nodefaults -display none -no-reboot \
+		-chardev "file,id=con,path=$G_DIR/console" -serial chardev:con \
+		-device virtio-serial-pci -chardev "file,id=res,path=$G_DIR/results.tar" \
+		-device virtserialport,chardev=res,name=apf.results \
+		-kernel "$G_IMAGES/kernel" -initrd "$G_DIR/initrd" \
+		-daemonize -pidfile "$G_DIR/pid"
+	[ -n "$G_QMP" ] && set -- "$@" -qmp "unix:$G_QMP,server=on,wait=off"
+	[ -n "$G_INCOMING" ] && set -- "$@" -incoming "$G_INCOMING"
+	now_s >"$G_DIR/t0"
+	: >"$G_DIR/console"
+	# shellcheck disable=SC2086
+	if ! $G_WRAP "$@" >"$G_DIR/qemu.out" 2>&1; then
+		log "QEMU did not start: $(tail -n 3 "$G_DIR/qemu.out" | tr '\n' ' ')"
+		exit 125
+	fi
+	log "guest started (pid $(cat "$G_DIR/pid"), console $G_DIR/console)"
+}
+
+guest_kill() {
+	[ -f "$1/pid" ] && kill_tree "$(cat "$1/pid")"
+	return 0
+}
+
+guest_wait() {
+	[ -f "$G_DIR/pid" ] || usage_error "no guest was started in $G_DIR"
+	_pid=$(cat "$G_DIR/pid")
+	_res=${G_RESULTS:-${RESULTS:-.}/guest}
+	mkdir -p "$_res"
+	watch_process "$_pid" "$G_DIR/console" "$(cat "$G_DIR/t0")" "$G_TIMEOUT" \
+		"$G_DIR/console" $((1 - G_QUIET))
+	# a daemonized QEMU is not our child: give it a moment to flush and exit
+	_n=0
+	while kill -0 "$_pid" 2>/dev/null && [ $_n -lt 50 ]; do
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+	cp "$G_DIR/console" "$_res/console.log" 2>/dev/null || true
+	if [ "$WATCH_TIMED_OUT" = 1 ]; then
+		log "TIMEOUT after ${G_TIMEOUT}s: the guest was killed (console: $_res/console.log)"
+		return 124
+	fi
+	[ -s "$G_DIR/results.tar" ] && tar -xf "$G_DIR/results.tar" -C "$_res" 2>/dev/null
+	if [ ! -f "$_res/.rc" ]; then
+		log "guest failure: no status came back (console: $_res/console.log)"
+		return 125
+	fi
+	_rc=$(cat "$_res/.rc")
+	rm -f "$_res/.rc"
+	log "guest exit $_rc after $(elapsed_since "$(cat "$G_DIR/t0")") s, first output at ${WATCH_FIRST_OUTPUT_S:-?} s"
+	return "$_rc"
+}
