@@ -49,9 +49,15 @@ install_traps() {
 	trap 'run_cleanups; trap - EXIT; exit 129' HUP
 }
 
+# Children of a process, from /proc (busybox has no pgrep).
+children_of() {
+	cat /proc/[0-9]*/stat 2>/dev/null |
+		awk -v p="$1" '{ pid = $1; sub(/.*\) /, ""); if ($2 == p) print pid }'
+}
+
 # Kill a process and what it started, then wait for it to go.
 kill_tree() {
-	for _kt_child in $(pgrep -P "$1" 2>/dev/null); do
+	for _kt_child in $(children_of "$1"); do
 		(kill_tree "$_kt_child")
 	done
 	kill -TERM "$1" 2>/dev/null || return 0

@@ -155,16 +155,18 @@ lab_build_guest() {
 lab_build_suite() {
 	_top=$1
 	_out=$2
+	make -s -C "$_top/harness/probe" ARCH_TARGET="$3" >&2 || die "building the KVM probe failed"
 	_img=""
 	make_tmpdir _img suite
 	mkdir -p "$_img/suite/bin"
-	(cd "$_top" && tar -cf - --exclude=tests --exclude='*.bats' harness cgroups) |
+	(cd "$_top" && tar -cf - --exclude=tests --exclude=build --exclude='*.bats' harness cgroups) |
 		(cd "$_img/suite" && tar -xf -)
 	for _c in guest qmp migrate cgroup; do
 		[ -f "$_img/suite/harness/$_c" ] || continue
 		printf '#!/bin/sh\nexec /suite/harness/%s "$@"\n' "$_c" >"$_img/suite/bin/$_c"
 		chmod +x "$_img/suite/bin/$_c"
 	done
+	cp "$_top/harness/probe/build/$3/kvm-cap" "$_img/suite/bin/kvm-cap"
 	make_cpio "$_img" "$_out"
 	rm -rf "$_img"
 }

@@ -177,7 +177,7 @@ lab_run() {
 	stage_puts "$_tmp/job/work"
 	printf 'cd /work\n%s\n' "$RUN_CMD" >"$_tmp/job/job/run"
 	make_cpio "$_tmp/job" "$_tmp/job.cpio"
-	lab_build_suite "$_top" "$_tmp/suite.cpio"
+	lab_build_suite "$_top" "$_tmp/suite.cpio" "$LAB_ARCH"
 	cat "$LAB_SYSTEM_CPIO" "$LAB_GUEST_LAYER" "$_tmp/suite.cpio" "$_tmp/job.cpio" >"$_tmp/initrd"
 	_log=$(lab_new_log "$_top")
 	eval "set -- $(lab_qemu_cmd "$LAB_ARCH" "$_tmp")"

@@ -2,6 +2,7 @@
 # harness/migrate and harness/lib/migrate.sh: the state machine alone, the record fields,
 # whole runs against fake QMP servers, and one real post-copy migration with QEMU.
 
+# shellcheck disable=SC2154 # $stderr is set by bats' run --separate-stderr
 bats_require_minimum_version 1.5.0
 load fixtures/qmp/helpers
 
@@ -108,7 +109,7 @@ TABLE
 	[ "$(field mig_postcopy_blocktime_ms)" = 967 ]
 	[ "$(field mig_postcopy_vcpu_blocktime_ms)" = "967 12" ]
 	# FORMAT.md syntax: key=value, keys [a-z0-9_]+, each once
-	! grep -v '^[a-z0-9_][a-z0-9_]*=' "$OUT"
+	run ! grep -v '^[a-z0-9_][a-z0-9_]*=' "$OUT"
 	[ "$(cut -d= -f1 "$OUT" | sort | uniq -d)" = "" ]
 }
 
@@ -117,7 +118,7 @@ TABLE
 	run sh -c '. "$1/lib/migrate.sh"; mig_fields "$2" "" completed' sh "$HARNESS" "$R/old-qemu-src-skipped.json"
 	printf '%s\n' "$output" >"$OUT"
 	[ "$(field mig_skipped_pages)" = 7 ]
-	! grep -q mig_postcopy_blocktime_ms "$OUT"
+	run ! grep -q mig_postcopy_blocktime_ms "$OUT"
 	run sh -c '. "$1/lib/migrate.sh"; mig_fields "$2" "$3" completed' sh "$HARNESS" \
 		"$R/qemu-10.0.2-src-idle64m.json" "$R/qemu-10.0.2-dst-idle64m.json"
 	printf '%s\n' "$output" >"$OUT"
@@ -133,7 +134,7 @@ TABLE
 	[ "$(field mig_status)" = failed ]
 	[ "$(field mig_error_desc)" = "Unable to write to socket: Broken pipe" ]
 	[ "$(field mig_total_time_ms)" = 812 ]
-	! grep -q mig_skipped_pages "$OUT"
+	run ! grep -q mig_skipped_pages "$OUT"
 }
 
 @test "migrate: completed (fake QEMUs): QMP sequence, exit 0, record and raw replies" {
@@ -164,7 +165,7 @@ TABLE
 migrate
 migrate-start-postcopy
 query-migrate" ]
-	! grep -q migrate_cancel "$s"
+	run ! grep -q migrate_cancel "$s"
 }
 
 @test "migrate: --postcopy-after waits, then switches while polling" {
@@ -288,10 +289,10 @@ query-migrate" ]
 @test "migrate: a real post-copy migration between two QEMUs" {
 	local qemu="" machine=() accel
 	if command -v qemu-system-x86_64 >/dev/null; then
-		qemu=qemu-system-x86_64
+		qemu="qemu-system-x86_64"
 	elif command -v qemu-system-aarch64 >/dev/null; then
 		# no firmware: the vCPU spins on an empty RAM, enough to migrate
-		qemu=qemu-system-aarch64 machine=(-M virt -cpu max)
+		qemu="qemu-system-aarch64" machine=(-M virt -cpu max)
 	else
 		skip "no qemu-system-x86_64 or qemu-system-aarch64"
 	fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # harness/qmp and harness/lib/qmp.sh against fake QMP servers (socat + fixtures/qmp/fake-qmp.sh).
 
+# shellcheck disable=SC2154 # $stderr is set by bats' run --separate-stderr
 bats_require_minimum_version 1.5.0
 load fixtures/qmp/helpers
 
@@ -121,7 +122,7 @@ RESUME" ]
 	# a stale socket: its listener was killed, the file is left behind
 	socat "UNIX-LISTEN:$BATS_TEST_TMPDIR/stale.sock" /dev/null </dev/null >/dev/null 2>&1 3>&- &
 	pid=$!
-	for i in $(seq 100); do [ -S "$BATS_TEST_TMPDIR/stale.sock" ] && break; sleep 0.05; done
+	for _ in $(seq 100); do [ -S "$BATS_TEST_TMPDIR/stale.sock" ] && break; sleep 0.05; done
 	kill -KILL "$pid"
 	wait "$pid" || true
 	[ -S "$BATS_TEST_TMPDIR/stale.sock" ]

@@ -1,0 +1,112 @@
+# shellcheck shell=sh
+# Benchmark pieces shared by harness/bench (host side) and harness/bench.d/case (KVM host
+# side): the guest job, APF verification, record lines.
+
+# Append key=value to the case record ($rec).
+kv() {
+	printf '%s=%s\n' "$1" "$2" >>"$rec"
+}
+
+# End the case with a state and reason (the record says why), exit 0: a record was made.
+finish() {
+	kv state "$1"
+	[ -n "$2" ] && kv reason "$2"
+	grep -q '^apf_verified=' "$rec" || kv apf_verified no
+	log "case: $1${2:+: $2}"
+	exit 0
+}
+
+qemu_version() {
+	for _q in qemu-system-aarch64 qemu-system-x86_64; do
+		command -v "$_q" >/dev/null 2>&1 || continue
+		"$_q" --version 2>/dev/null | sed -n '1s/^QEMU emulator version //p'
+		return
+	done
+	echo unknown
+}
+
+# The command the guest runs: interrupts before and after, testsuite-mem, dmesg.
+workload_job() {
+	_wj="testsuite-mem --percent $PROF_WORKLOAD_PERCENT --times $PROF_WORKLOAD_TIMES --timeline --format kv"
+	case $1 in
+	2) _wj="$_wj --calc" ;;
+	3) _wj="$_wj --calc --repeat $PROF_S3_REPEAT" ;;
+	esac
+	# shellcheck disable=SC2016
+	printf '%s\n' 'cat /proc/interrupts >"$RESULTS/irq.before"; '"$_wj"' >"$RESULTS/out.kv" 2>"$RESULTS/err"; echo $? >"$RESULTS/wl.rc"; cat /proc/interrupts >"$RESULTS/irq.after"; dmesg >"$RESULTS/dmesg"; cat /proc/cmdline >"$RESULTS/cmdline"'
+}
+
+host_vm_counters() {
+	awk '$1 == "pswpin" || $1 == "pswpout" || $1 == "pgmajfault" { printf "%s=%s ", $1, $2 }' /proc/vmstat
+}
+
+host_vm_delta() {
+	for _a in $2; do
+		_k=${_a%%=*}
+		_before=$(echo "$1" | tr ' ' '\n' | sed -n "s/^$_k=//p")
+		echo "host_$_k=$((${_a#*=} - ${_before:-0}))"
+	done
+}
+
+wait_for_line() {
+	_wl_n=0
+	while [ $_wl_n -lt $(($3 * 10)) ]; do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		_wl_n=$((_wl_n + 1))
+	done
+	return 1
+}
+
+guest_kill_dir() {
+	[ -f "$1/pid" ] && kill_tree "$(cat "$1/pid")"
+	return 0
+}
+
+# The workload's numbers as record keys, and its per-pass timeline next to it.
+workload_keys() {
+	[ -f "$1" ] || return 0
+	sed -n 's/^timeline //p' "$1" >"${1%/*}/timeline"
+	awk -F= '
+		$1 == "elapsed_ms" || $1 == "bytes_written" || $1 == "passes" || $1 == "calc_count" || $1 == "calc_rate" { print; next }
+		$1 == "buffer_bytes" || $1 == "mem_available_bytes" || $1 == "status" || $1 == "seed" || $1 == "pattern" { print "guest_" $0 }
+	' "$1"
+}
+
+# Sum of one /proc/interrupts line's per-CPU counts, the line picked by a regex.
+irq_count() {
+	awk -v re="$2" '$0 ~ re { for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) s += $i; found = 1 }
+		END { print found ? s + 0 : 0 }' "$1" 2>/dev/null || echo 0
+}
+
+# Did the guest run with APF as asked? Evidence from the guest itself:
+# arm64 (APF series): "Async PF enabled on CPU<n>" in dmesg, its PPI "Asynchronous Page
+# Fault" in /proc/interrupts; x86: the async PF page-ready interrupts, "HYP: Hypervisor
+# callback interrupts". +APF counts only if notifications were delivered during the run
+# (or, on arm64, APF was enabled); -APF only if the guest had no-kvmapf and none came.
+apf_verify() {
+	_want=$1
+	_d=$2
+	_cpus=$(grep -c 'Async PF enabled on CPU' "$_d/dmesg" 2>/dev/null)
+	_irqs=$(($(irq_count "$_d/irq.after" 'Asynchronous Page Fault|^ *HYP:') -
+		$(irq_count "$_d/irq.before" 'Asynchronous Page Fault|^ *HYP:')))
+	_nokvmapf=no
+	grep -qw no-kvmapf "$_d/cmdline" 2>/dev/null && _nokvmapf=yes
+	echo "guest_apf_enabled_cpus=${_cpus:-0}"
+	echo "guest_apf_irqs=$_irqs"
+	echo "guest_no_kvmapf=$_nokvmapf"
+	_ok=no
+	if [ "$_want" = on ]; then
+		[ "$_nokvmapf" = no ] && { [ "${_cpus:-0}" -gt 0 ] || [ "$_irqs" -gt 0 ]; } && _ok=yes
+		_why="+APF asked: no-kvmapf=$_nokvmapf, APF enabled on ${_cpus:-0} CPUs, $_irqs page-ready interrupts during the run"
+	else
+		[ "$_nokvmapf" = yes ] && [ "${_cpus:-0}" -eq 0 ] && [ "$_irqs" -eq 0 ] && _ok=yes
+		_why="-APF asked: no-kvmapf=$_nokvmapf, APF enabled on ${_cpus:-0} CPUs, $_irqs page-ready interrupts during the run"
+	fi
+	echo "apf_verified=$_ok"
+	echo "apf_evidence=$_why"
+}
+
+case_id() {
+	echo "s$1-i$2-apf$3-r$4"
+}

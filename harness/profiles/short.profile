@@ -1,0 +1,16 @@
+# Benchmark profile "short": the smallest sizes that still put the guest under memory
+# pressure, for `make check`.
+PROFILE_DESCRIPTION=smallest: 1 vCPU, 256 MB guest, QEMU in memory.max=120M
+LAB_MEM_MB=2048
+LAB_SMP=2
+SWAP_MB=512
+SWAP_IOPS=
+GUEST_MEM_MB=256
+GUEST_SMP=1
+CGROUPS=short
+WORKLOAD_PERCENT=60
+WORKLOAD_TIMES=1
+S3_REPEAT=2
+MIGRATE_AFTER_S=2
+MIGRATE_BANDWIDTH=
+CASE_TIMEOUT=600
