@@ -14,6 +14,7 @@ CHECK_LAYERS = \
 	bats='$(MAKE) -s bats' \
 	workloads='$(MAKE) -s -C workloads/testsuite-mem check' \
 	smoke='harness/lab smoke' \
+	bench='harness/bench --profile short --new --results .cache/check/bench --tap' \
 	selftests='$(MAKE) -s -C selftests check'
 
 .PHONY: help deps check bats shellcheck smoke lab-bench bench bench-short tables clean
@@ -52,7 +53,7 @@ bench: deps
 	harness/bench
 
 bench-short: deps
-	harness/bench --short
+	harness/bench --profile short
 
 tables:
 	harness/tables --plots $(if $(OUT),--out $(OUT)) $(RESULTS)

@@ -3,6 +3,7 @@
 # side): the guest job, APF verification, record lines.
 
 # Append key=value to the case record ($rec).
+# shellcheck disable=SC2154
 kv() {
 	printf '%s=%s\n' "$1" "$2" >>"$rec"
 }

@@ -9,7 +9,8 @@ CGROUPS WORKLOAD_PERCENT WORKLOAD_TIMES S3_REPEAT MIGRATE_AFTER_S MIGRATE_BANDWI
 profile_numeric() {
 	case $1 in
 	LAB_MEM_MB | LAB_SMP | SWAP_MB | GUEST_MEM_MB | GUEST_SMP | WORKLOAD_PERCENT | \
-		WORKLOAD_TIMES | S3_REPEAT | MIGRATE_AFTER_S | CASE_TIMEOUT) echo required ;;
+		WORKLOAD_TIMES | S3_REPEAT | CASE_TIMEOUT) echo required ;;
+	MIGRATE_AFTER_S) echo zero-or-more ;;
 	SWAP_IOPS | MIGRATE_BANDWIDTH) echo optional ;;
 	*) echo no ;;
 	esac
@@ -33,13 +34,13 @@ profile_load() {
 		BEGIN { n = split(keys, k, /[ \n]+/); for (i = 1; i <= n; i++) known[k[i]] = 1 }
 		/^[ \t]*(#|$)/ { next }
 		{
-			if ($0 !~ /^[A-Z0-9_]+=/) { print FILENAME ":" FNR ": not KEY=value: " $0; exit }
+			if ($0 !~ /^[A-Z0-9_]+=/) { print FILENAME ":" FNR ": not KEY=value: " $0; bad = 1; exit }
 			key = substr($0, 1, index($0, "=") - 1)
-			if (!(key in known)) { print FILENAME ":" FNR ": unknown key " key; exit }
-			if (key in seen) { print FILENAME ":" FNR ": " key " given twice"; exit }
+			if (!(key in known)) { print FILENAME ":" FNR ": unknown key " key; bad = 1; exit }
+			if (key in seen) { print FILENAME ":" FNR ": " key " given twice"; bad = 1; exit }
 			seen[key] = 1
 		}
-		END { for (key in known) if (!(key in seen)) { print FILENAME ": missing key " key; exit } }
+		END { if (bad) exit; for (key in known) if (!(key in seen)) { print FILENAME ": missing key " key; exit } }
 	' "$1")
 	[ -z "$_pl_errors" ] || usage_error "$_pl_errors"
 	_pl_n=0
@@ -50,8 +51,12 @@ profile_load() {
 		_pl_val=${_pl_line#*=}
 		case $(profile_numeric "$_pl_key") in
 		required)
-			is_uint "$_pl_val" && [ "$_pl_val" -gt 0 ] ||
-				usage_error "$1:$_pl_n: $_pl_key must be a positive whole number, not '$_pl_val'"
+			is_uint "$_pl_val" || usage_error "$1:$_pl_n: $_pl_key must be a positive whole number, not '$_pl_val'"
+			[ "$_pl_val" -gt 0 ] || usage_error "$1:$_pl_n: $_pl_key must be a positive whole number, not '$_pl_val'"
+			;;
+		zero-or-more)
+			is_uint "$_pl_val" ||
+				usage_error "$1:$_pl_n: $_pl_key must be a whole number, not '$_pl_val'"
 			;;
 		optional)
 			[ -z "$_pl_val" ] || is_uint "$_pl_val" ||
@@ -65,5 +70,6 @@ profile_load() {
 	done <"$1"
 	[ "$PROF_WORKLOAD_PERCENT" -le 100 ] ||
 		usage_error "$1: WORKLOAD_PERCENT must be 1..100, not $PROF_WORKLOAD_PERCENT"
+	# shellcheck disable=SC2034
 	PROF_NAME=$(basename "$1" .profile)
 }

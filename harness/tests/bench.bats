@@ -1,0 +1,186 @@
+#!/usr/bin/env bats
+# harness/bench: profiles, argument errors, APF verification, record making, resume and
+# cleanup. The end-to-end tests boot the lab with the short profile.
+
+setup() {
+	TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+	BENCH="$TOP/harness/bench"
+	export TMPDIR="$BATS_TEST_TMPDIR"
+	unset KERNEL LAB LAB_ARCH || true
+	PROFILES="$TOP/harness/profiles"
+}
+
+one_line_exit_2() {
+	[ "$status" -eq 2 ] || { echo "status $status: $output"; return 1; }
+	[ "${#lines[@]}" -eq 1 ] || { echo "expected one line, got: $output"; return 1; }
+}
+
+load_profile() {
+	sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/profile.sh'; profile_load '$1' && echo \"\$PROF_NAME \$PROF_GUEST_MEM_MB \$PROF_CGROUPS \$PROF_SWAP_IOPS.\""
+}
+
+bad_profile() {
+	sed "$1" "$PROFILES/lab.profile" >"$BATS_TEST_TMPDIR/bad.profile"
+	run load_profile "$BATS_TEST_TMPDIR/bad.profile"
+}
+
+@test "profiles: the shipped profiles load" {
+	run load_profile "$PROFILES/lab.profile"
+	[ "$status" -eq 0 ]
+	[ "$output" = "lab 512 lab ." ]
+	run load_profile "$PROFILES/cover-letter.profile"
+	[ "$output" = "cover-letter 4096 cover-letter ." ]
+	run load_profile "$PROFILES/short.profile"
+	[ "$status" -eq 0 ]
+}
+
+@test "profiles: every cgroup a profile names exists in cgroups/" {
+	for p in "$PROFILES"/*.profile; do
+		for cg in $(sed -n 's/^CGROUPS=//p' "$p"); do
+			[ -f "$TOP/cgroups/$cg.conf" ] || { echo "$p: cgroups/$cg.conf missing"; false; }
+		done
+	done
+}
+
+@test "profiles: unknown key, duplicate, bad value, missing key, code -> exit 2 with file:line" {
+	bad_profile 's/^GUEST_SMP=1$/GUEST_CPUS=1/'
+	one_line_exit_2
+	[[ "$output" == *"bad.profile:"*"unknown key GUEST_CPUS"* ]]
+	bad_profile '$aGUEST_SMP=2'
+	one_line_exit_2
+	[[ "$output" == *"GUEST_SMP given twice"* ]]
+	bad_profile 's/^GUEST_MEM_MB=512$/GUEST_MEM_MB=lots/'
+	one_line_exit_2
+	[[ "$output" == *"bad.profile:"*": GUEST_MEM_MB must be a positive whole number, not 'lots'"* ]]
+	bad_profile 's/^WORKLOAD_PERCENT=75$/WORKLOAD_PERCENT=150/'
+	one_line_exit_2
+	bad_profile '/^CASE_TIMEOUT=/d'
+	one_line_exit_2
+	[[ "$output" == *"missing key CASE_TIMEOUT"* ]]
+	bad_profile 's/^PROFILE_DESCRIPTION=.*/PROFILE_DESCRIPTION=$(reboot)/'
+	one_line_exit_2
+	bad_profile 's/^SWAP_MB=.*/rm -rf \//'
+	one_line_exit_2
+	[[ "$output" == *"not KEY=value"* ]]
+}
+
+@test "bench: bad arguments are one line, exit 2" {
+	run "$BENCH" --repeat 0
+	one_line_exit_2
+	run "$BENCH" --scenarios 1,4
+	one_line_exit_2
+	run "$BENCH" --apf maybe
+	one_line_exit_2
+	run "$BENCH" --profile nosuch
+	one_line_exit_2
+	run "$BENCH" --run-id ../escape
+	one_line_exit_2
+	run "$BENCH" --frobnicate
+	one_line_exit_2
+	run "$BENCH" --help
+	[ "$status" -eq 0 ]
+}
+
+verify() {
+	sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/bench.sh'; apf_verify $1 '$2'"
+}
+
+guest_dir() {
+	d=$BATS_TEST_TMPDIR/$1
+	mkdir -p "$d"
+	printf 'console=ttyS0 panic=-1 %s\n' "$2" >"$d/cmdline"
+	printf '           CPU0\n  1:  9  IO-APIC  1-edge  i8042\nHYP:  %s  Hypervisor callback interrupts\n' "$3" >"$d/irq.before"
+	printf '           CPU0\n  1:  9  IO-APIC  1-edge  i8042\nHYP:  %s  Hypervisor callback interrupts\n' "$4" >"$d/irq.after"
+	printf '%s\n' "$5" >"$d/dmesg"
+	echo "$d"
+}
+
+@test "APF verification: +APF with page-ready interrupts during the run is verified" {
+	d=$(guest_dir on-ok "" 10 8181 "booting")
+	run verify on "$d"
+	[[ "$output" == *"guest_apf_irqs=8171"* ]]
+	[[ "$output" == *"apf_verified=yes"* ]]
+}
+
+@test "APF verification: +APF asked but the guest booted with no-kvmapf is rejected" {
+	d=$(guest_dir on-wrong no-kvmapf 0 0 "booting")
+	run verify on "$d"
+	[[ "$output" == *"apf_verified=no"* ]]
+	[[ "$output" == *"no-kvmapf=yes"* ]]
+}
+
+@test "APF verification: +APF without any notification is rejected" {
+	d=$(guest_dir on-silent "" 5 5 "booting")
+	run verify on "$d"
+	[[ "$output" == *"apf_verified=no"* ]]
+}
+
+@test "APF verification: -APF is verified only with no-kvmapf and no notifications" {
+	d=$(guest_dir off-ok no-kvmapf 0 0 "booting")
+	run verify off "$d"
+	[[ "$output" == *"apf_verified=yes"* ]]
+	d=$(guest_dir off-leak no-kvmapf 0 12 "booting")
+	run verify off "$d"
+	[[ "$output" == *"apf_verified=no"* ]]
+	d=$(guest_dir off-nocmd "" 0 0 "booting")
+	run verify off "$d"
+	[[ "$output" == *"apf_verified=no"* ]]
+}
+
+@test "APF verification: arm64 'Async PF enabled on CPU' counts as APF on" {
+	d=$(guest_dir arm-on "" 0 0 "Async PF enabled on CPU0")
+	run verify on "$d"
+	[[ "$output" == *"guest_apf_enabled_cpus=1"* ]]
+	[[ "$output" == *"apf_verified=yes"* ]]
+	d=$(guest_dir arm-off no-kvmapf 0 0 "Async PF enabled on CPU0")
+	run verify off "$d"
+	[[ "$output" == *"apf_verified=no"* ]]
+}
+
+@test "workload keys: the kv summary becomes record keys, the timeline its own file" {
+	d=$BATS_TEST_TMPDIR/wl
+	mkdir -p "$d"
+	printf 'timeline 1 0.5 100.25\ntimeline 2 100.8 90.5\nelapsed_ms=191\nbytes_written=4096\npasses=2\ncalc_count=10\ncalc_rate=52\nstatus=complete\nseed=1\n' >"$d/out.kv"
+	run sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/bench.sh'; workload_keys '$d/out.kv'"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"elapsed_ms=191"* ]]
+	[[ "$output" == *"guest_status=complete"* ]]
+	[[ "$output" != *"timeline"* ]]
+	[ "$(cat "$d/timeline")" = "$(printf '1 0.5 100.25\n2 100.8 90.5')" ]
+}
+
+@test "bench: interrupted run resumes, records are kept, nothing is left behind" {
+	res=$BATS_TEST_TMPDIR/results
+	"$BENCH" --profile short --scenarios 1 --apf off,on --results "$res" --no-tables \
+		>"$BATS_TEST_TMPDIR/first.log" 2>&1 3>&- &
+	pid=$!
+	# stop it while the first case is running
+	for _ in $(seq 300); do
+		pgrep -f "$BATS_TEST_TMPDIR.*initrd" >/dev/null && break
+		sleep 0.2
+	done
+	sleep 2
+	kill -TERM "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 143 ]
+	sleep 0.5
+	! pgrep -f "$BATS_TEST_TMPDIR.*initrd"
+	run_dir=$(ls -d "$res"/*/)
+	[ -f "$run_dir/manifest" ]
+	! grep -q complete=yes "$run_dir/manifest"
+	[ -z "$(ls "$run_dir/records")" ]
+	run "$BENCH" --profile short --scenarios 1 --apf off,on --results "$res" --no-tables --tap
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	[[ "$output" == *"resuming $res/"* ]]
+	[ "$(ls -d "$res"/*/ | wc -l)" -eq 1 ]
+	[ -f "$run_dir/records/s1-i1-apfoff-r1.rec" ]
+	grep -qx 'state=ok' "$run_dir/records/s1-i1-apfoff-r1.rec"
+	grep -q '^memcg_events_max=' "$run_dir/records/s1-i1-apfoff-r1.rec"
+	grep -qx 'complete=yes' "$run_dir/manifest"
+	[[ "$output" == *"ok 1 - bench s1-i1-apfoff-r1"* ]]
+	run "$BENCH" --profile short --scenarios 1 --apf off --results "$res" --run-id "$(basename "$run_dir")" --no-tables
+	[[ "$output" == *"s1-i1-apfoff-r1: recorded already (ok), skipped"* ]]
+	! pgrep -f "$BATS_TEST_TMPDIR.*initrd"
+	[ -z "$(find "$BATS_TEST_TMPDIR" -maxdepth 1 -name 'apf-*')" ]
+}
