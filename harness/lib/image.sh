@@ -133,7 +133,7 @@ install_modules() {
 	mkdir -p "$_im_img/lib/modules"
 	touch "$_im_img/lib/modules/load-order"
 	for _im_m in "$@"; do
-		_im_f=$(find "$_im_kroot/lib/modules" -name "$_im_m.ko*" | head -n 1)
+		_im_f=$(find "$_im_kroot/lib/modules" -name "$_im_m.ko*" -o -name "$(echo "$_im_m" | tr _ -).ko*" | head -n 1)
 		[ -n "$_im_f" ] || continue
 		grep -qx "$_im_m.ko" "$_im_img/lib/modules/load-order" && continue
 		# shellcheck disable=SC2046

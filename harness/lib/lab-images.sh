@@ -41,7 +41,12 @@ lab_select_kernel() {
 }
 
 # Modules for the lab host and its guests (those built in are simply not found).
-LAB_MODULES="virtio_pci virtio_mmio virtio_console virtio_blk zram"
+lab_modules() {
+	case $1 in
+	arm64) echo "virtio_pci virtio_mmio virtio_console virtio_blk zram" ;;
+	x86_64) echo "virtio_pci virtio_console virtio_blk zram irqbypass kvm kvm-amd" ;;
+	esac
+}
 
 lab_lab_tools() {
 	_t=$(lab_triple "$1")
@@ -74,22 +79,25 @@ lab_build_system() {
 	echo 'root:x:0:' >"$_img/etc/group"
 	if [ -n "$LAB_KROOT" ]; then
 		# shellcheck disable=SC2086
-		install_modules "$LAB_KROOT" "$_img" $LAB_MODULES
+		install_modules "$LAB_KROOT" "$_img" $(lab_modules "$_arch")
 		mkdir -p "$_img/lab/guest"
 		_mods=""
 		make_tmpdir _mods modules
 		# shellcheck disable=SC2086
-		install_modules "$LAB_KROOT" "$_mods" $LAB_MODULES
+		install_modules "$LAB_KROOT" "$_mods" $(lab_modules "$_arch")
 		make_cpio "$_mods" "$_img/lab/guest/modules.cpio"
 		rm -rf "$_mods"
 	fi
 	cp "$LAB_KERNEL" "$_img/lab/guest/kernel"
 	if [ "$_arch" = x86_64 ]; then
-		mkdir -p "$_img/usr/share"
-		cp -r "$_root/usr/share/seabios" "$_img/usr/share/seabios"
-		mkdir -p "$_img/usr/share/qemu"
-		cp -L "$_root"/usr/share/qemu/*.bin "$_img/usr/share/qemu/" 2>/dev/null || true
-		cp -L "$_root"/usr/share/qemu/*.rom "$_img/usr/share/qemu/" 2>/dev/null || true
+		# firmware for the nested x86 guests: SeaBIOS and QEMU's option ROMs
+		mkdir -p "$_img/usr/share/seabios" "$_img/usr/share/qemu"
+		for _f in "$_root"/usr/share/seabios/* "$_root"/usr/share/qemu/*.bin "$_root"/usr/share/qemu/*.rom; do
+			[ -e "$_f" ] || [ -L "$_f" ] || continue
+			_rel=${_f#"$_root"}
+			_real=$(root_resolve "$_root" "$_rel")
+			if [ -f "$_root$_real" ]; then cp "$_root$_real" "$_img$_rel"; fi
+		done
 	fi
 	mkdir -p "${LAB_SYSTEM_CPIO%/*}"
 	rm -f "${LAB_SYSTEM_CPIO%/*}/system-$LAB_KERNEL_ID-"*.cpio
