@@ -78,12 +78,12 @@ lab_build_system() {
 	echo 'root:x:0:0:root:/root:/bin/sh' >"$_img/etc/passwd"
 	echo 'root:x:0:' >"$_img/etc/group"
 	if [ -n "$LAB_KROOT" ]; then
-		# shellcheck disable=SC2086
+		# shellcheck disable=SC2046
 		install_modules "$LAB_KROOT" "$_img" $(lab_modules "$_arch")
 		mkdir -p "$_img/lab/guest"
 		_mods=""
 		make_tmpdir _mods modules
-		# shellcheck disable=SC2086
+		# shellcheck disable=SC2046
 		install_modules "$LAB_KROOT" "$_mods" $(lab_modules "$_arch")
 		make_cpio "$_mods" "$_img/lab/guest/modules.cpio"
 		rm -rf "$_mods"
