@@ -111,3 +111,43 @@ apf_verify() {
 case_id() {
 	echo "s$1-i$2-apf$3-r$4"
 }
+
+# Host-side async PF tracepoints (x86 upstream; arm64 with the APF series if it adds
+# them): enable and clear before the run, count after. Prints nothing to record when
+# tracefs or the events are missing, except host_trace=unavailable.
+APF_EVENTS="kvm_async_pf_not_present kvm_async_pf_ready kvm_try_async_get_page kvm_async_pf_completed"
+
+trace_dir() {
+	for _td in /sys/kernel/tracing /sys/kernel/debug/tracing; do
+		[ -f "$_td/trace" ] && { echo "$_td"; return 0; }
+	done
+	mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+	[ -f /sys/kernel/tracing/trace ] && echo /sys/kernel/tracing
+}
+
+trace_start() {
+	_t=$(trace_dir) || return 0
+	[ -n "$_t" ] || return 0
+	echo 16384 >"$_t/buffer_size_kb" 2>/dev/null
+	for _e in $APF_EVENTS; do
+		[ -f "$_t/events/kvm/$_e/enable" ] && echo 1 >"$_t/events/kvm/$_e/enable"
+	done
+	: >"$_t/trace"
+	return 0
+}
+
+trace_counts() {
+	_t=$(trace_dir)
+	if [ -z "$_t" ] || [ ! -d "$_t/events/kvm/kvm_async_pf_ready" ]; then
+		echo "host_trace=unavailable"
+		return 0
+	fi
+	for _e in $APF_EVENTS; do
+		[ -d "$_t/events/kvm/$_e" ] || continue
+		echo "host_trace_$_e=$(grep -c " $_e:" "$_t/trace")"
+		echo 0 >"$_t/events/kvm/$_e/enable"
+	done
+	_lost=$(awk '/entries-in-buffer/ { print 0 } /overrun:/ { sub(/.*overrun: /, ""); print $1 + 0 }' \
+		"$_t/per_cpu/cpu0/stats" 2>/dev/null | tail -n 1)
+	echo "host_trace_overrun=${_lost:-0}"
+}
