@@ -14,6 +14,7 @@ CHECK_LAYERS = \
 	bats='$(MAKE) -s bats' \
 	workloads='$(MAKE) -s -C workloads/testsuite-mem check' \
 	smoke='harness/lab smoke' \
+	guest-workloads='harness/lab workloads' \
 	bench='harness/bench --profile short --new --results .cache/check/bench --tap' \
 	selftests='$(MAKE) -s -C selftests check'
 

@@ -15,9 +15,10 @@ guest_parse_options() {
 	G_TIMEOUT=300
 	G_RESULTS=""
 	G_QUIET=0
+	G_WORKLOAD=""
 	while [ $# -gt 0 ]; do
 		case $1 in
-		--dir | --mem | --smp | --append | --with | --qmp | --incoming | --wrap | --timeout | --results)
+		--dir | --mem | --smp | --append | --with | --qmp | --incoming | --wrap | --timeout | --results | --workload)
 			[ $# -ge 2 ] || usage_error "$1 needs a value"
 			case $1 in
 			--dir) G_DIR=$2 ;;
@@ -30,6 +31,7 @@ guest_parse_options() {
 			--wrap) G_WRAP=$2 ;;
 			--timeout) G_TIMEOUT=$2 ;;
 			--results) G_RESULTS=$2 ;;
+			--workload) G_WORKLOAD=$2 ;;
 			esac
 			shift 2
 			;;
@@ -52,7 +54,8 @@ guest_parse_options() {
 		;;
 	esac
 	if [ "$_sub" != wait ]; then
-		[ $# -gt 0 ] || usage_error "$_sub: no command given (guest $_sub [OPTIONS] -- CMD...)"
+		[ $# -gt 0 ] || [ -n "$G_WORKLOAD" ] ||
+			usage_error "$_sub: no command given (guest $_sub [OPTIONS] -- CMD..., or --workload NAME)"
 		G_CMD=""
 		for _a; do
 			G_CMD="$G_CMD '$(printf '%s' "$_a" | sed "s/'/'\\\\''/g")'"
@@ -75,7 +78,7 @@ guest_initrd() {
 		usage_error "no guest image in $G_IMAGES (set LAB_GUEST_DIR)"
 	rm -rf "$G_DIR/job"
 	mkdir -p "$G_DIR/job/job"
-	printf 'cd /work\n%s\n' "$G_CMD" >"$G_DIR/job/job/run"
+	[ -n "$G_CMD" ] && printf 'cd /work\n%s\n' "$G_CMD" >"$G_DIR/job/job/run"
 	(cd "$G_DIR/job" && find . -mindepth 1 | cpio -o -H newc 2>/dev/null) >"$G_DIR/job.cpio"
 	set -- "$G_IMAGES/initrd"
 	[ -f "$G_IMAGES/modules.cpio" ] && set -- "$@" "$G_IMAGES/modules.cpio"
@@ -93,7 +96,7 @@ guest_start() {
 	mkdir -p "$G_DIR"
 	rm -f "$G_DIR/console" "$G_DIR/results.tar" "$G_DIR/pid" "$G_DIR/qemu.out"
 	guest_initrd
-	_append="panic=-1 quiet apf.level=$(guest_level) $G_APPEND"
+	_append="panic=-1 quiet apf.level=$(guest_level) $G_APPEND${G_WORKLOAD:+ apf.workload=$G_WORKLOAD}"
 	case $G_ARCH in
 	arm64)
 		set -- qemu-system-aarch64 -M virt,gic-version=3 -cpu host -append "console=ttyAMA0 $_append"

@@ -127,7 +127,8 @@ lab_build_guest() {
 	_root=$_top/.cache/stage/$_arch/root
 	_wl=$(lab_workload_binary "$_top" "$_arch")
 	_key=$(inputs_key "$_top/.cache/stage/$_arch/.unpacked" "$_top/harness/lab.d/init" \
-		"$_top/harness/lib/image.sh" "$_top/harness/lib/lab-images.sh" "${_wl:-no-workload}")
+		"$_top/harness/lib/image.sh" "$_top/harness/lib/lab-images.sh" "${_wl:-no-workload}" \
+		"$_top/harness/lab.d/apf-workload")
 	_dir=$_top/.cache/lab/$_arch
 	LAB_GUEST_CPIO=$_dir/guest-$_key.cpio
 	LAB_GUEST_LAYER=$_dir/guest-layer-$_key.cpio
@@ -143,6 +144,7 @@ lab_build_guest() {
 	echo 'root:x:0:0:root:/root:/bin/sh' >"$_img/base/etc/passwd"
 	echo 'root:x:0:' >"$_img/base/etc/group"
 	[ -n "$_wl" ] && cp "$_wl" "$_img/base/usr/bin/testsuite-mem"
+	cp "$_top/harness/lab.d/apf-workload" "$_img/base/usr/bin/apf-workload"
 	copy_with_libs "$_root" "$_img/fio" "$_arch" /usr/bin/fio
 	(cd "$_img/fio" && find . -type f) | while read -r _f; do
 		[ -e "$_img/base/$_f" ] && rm -f "$_img/fio/$_f"

@@ -252,9 +252,10 @@ lab_native_guest_dir() {
 	echo "$_ng"
 }
 
-lab_smoke() {
-	lab_parse_run_options --timeout 400 -- sh /suite/harness/lab.d/smoke
-	[ "$2" = native ] && RUN_CMD="sh '$1/harness/lab.d/smoke'"
+# Run one of the lab.d check scripts (TAP) in the lab host or natively.
+lab_script() {
+	lab_parse_run_options --timeout "$3" -- sh "/suite/harness/lab.d/$4"
+	[ "$2" = native ] && RUN_CMD="sh '$1/harness/lab.d/$4'"
 	lab_run "$1" "$2"
 }
 

@@ -102,6 +102,7 @@ static const struct sdei_step steps[] = {
 
 /* Guest state, written by the handlers, read back by the host */
 static uint64_t event_num;		/* set by the host */
+static uint32_t features_fn = APF_SDEI_FEATURES;	/* v6 used FN(0x30) */
 static uint64_t resume_mode;
 static uint64_t h_count, h_num, h_arg, h_pc, h_status, h_ctx[4], irq_count;
 
@@ -166,7 +167,8 @@ static void guest_code(uint64_t nr_steps)
 
 		resume_mode = s->kind == STEP_SIGNAL_RESUME;
 		before = h_count;
-		smccc_hvc(s->fn, subst(s->a1), subst(s->a2), subst(s->a3), subst(s->a4),
+		fn = s->fn == APF_SDEI_FEATURES ? features_fn : s->fn;
+		smccc_hvc(fn, subst(s->a1), subst(s->a2), subst(s->a3), subst(s->a4),
 			  0, 0, 0, &res);
 		GUEST_SYNC_ARGS(i, res.a0, h_count - before, irq_count, 0);
 	}
@@ -197,6 +199,11 @@ int main(void)
 	vm_install_exception_handler(vm, VECTOR_IRQ_CURRENT, guest_irq_handler);
 	event_num = prof->id == SDEI_ABI_2022 ? prof->sw_event : prof->default_event;
 	sync_global_to_guest(vm, event_num);
+	if (probe.sdei_features == APF_SDEI_NOT_SUPPORTED &&
+	    probe.sdei_features_v6 != APF_SDEI_NOT_SUPPORTED) {
+		features_fn = APF_SDEI_FEATURES_V6_BUG;
+		sync_global_to_guest(vm, features_fn);
+	}
 	vcpu_args_set(vcpu, 1, prof->id == SDEI_ABI_NONE ? 0UL : (uint64_t)NR_STEPS);
 
 	TEST_ASSERT_EQ(apf_run_to_sync(vcpu, &uc), 100);

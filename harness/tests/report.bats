@@ -1,0 +1,99 @@
+#!/usr/bin/env bats
+# harness/report: the patch validation report from the layer logs of make check.
+
+setup() {
+	TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+	FIX=$TOP/harness/tests/fixtures/ci
+	R=$TOP/harness/report
+	unset KERNEL KSRC
+}
+
+@test "report: stock kernel in the lab: kernel, KSRC, ABI profile none, capability absent" {
+	run sh "$R" --check-dir "$FIX/check-stock"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"kernel:    6.12.95+deb12-cloud-arm64, in the lab (emulated aarch64 host)"* ]]
+	[[ "$output" == *"KERNEL:    debian-6.12 (default)"* ]]
+	[[ "$output" == *"KSRC:      Debian linux-source-6.12 (default"* ]]
+	[[ "$output" == *"APF ABI:   profile none - no APF: FEATURES=0x3, 0x86000002 VERSION a0=0xffffffffffffffff"* ]]
+	[[ "$output" == *"SDEI ABI:  profile none - no SDEI: SDEI_VERSION returned -1"* ]]
+	[[ "$output" == *"APF ioctl: Invalid argument"* ]]
+	[[ "$output" == *"capability: APF absent (stock kernel), SDEI absent (stock kernel)"* ]]
+	[[ "$output" == *"verdict: PASS (15 passed, 7 skipped)"* ]]
+}
+
+@test "report: layer counts agree with harness/check's (closing line, else TAP)" {
+	run sh "$R" --check-dir "$FIX/check-stock"
+	[[ "$output" == *"workloads     3 passed,   0 failed,   1 skipped"* ]]
+	[[ "$output" == *"selftests     1 passed,   0 failed,   3 skipped"* ]]
+	[[ "$output" == *"bats          3 passed,   0 failed,   1 skipped"* ]]
+	[[ "$output" == *"total:      15 passed, 0 failed, 7 skipped"* ]]
+}
+
+@test "report: skips are grouped by reason, with the tests" {
+	run sh "$R" --check-dir "$FIX/check-stock"
+	[[ "$output" == *"  no SDEI: SDEI_VERSION returned -1 (1): selftests/sdei"* ]]
+	[[ "$output" == *"  APF not in the host kernel: FEATURES=0x3 lacks bit 2 (2): bench/bench s1-i1-apfon-r1, bench/bench s2-i1-apfon-r1"* ]]
+	[[ "$output" == *"  not root (1): bats/cgroup: needs root"* ]]
+	[[ "$output" == *"== failed"$'\n'"  none"* ]]
+}
+
+@test "report: patched kernel: KSRC from the environment, v4/2022 profiles, failures with reasons and logs" {
+	KSRC=/src/linux-apf KERNEL=/src/linux-apf/arch/arm64/boot/Image run sh "$R" --check-dir "$FIX/check-patched"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"kernel:    6.12.0-apf-v4+, in the lab"* ]]
+	[[ "$output" == *"KERNEL:    /src/linux-apf/arch/arm64/boot/Image"* ]]
+	[[ "$output" == *"KSRC:      /src/linux-apf"* ]]
+	[[ "$output" == *"ABI:       apf=v4 sdei=2022 (runner)"* ]]
+	[[ "$output" == *"APF ABI:   profile v4 - FEATURES=0x7 bit 2"* ]]
+	[[ "$output" == *"cap:       KVM_CAP_ARM_SDEI(v4)=1"* ]]
+	[[ "$output" == *"capability: APF present (v4), SDEI present (2022)"* ]]
+	[[ "$output" == *"  selftests/apf_smccc: exit=1 (log: $FIX/check-patched/selftests.log)"* ]]
+	[[ "$output" == *"  selftests/apf_uffd: TIMEOUT 120s (log: "* ]]
+	[[ "$output" == *"  bench/bench s2-i1-apfon-r1: invalid: guest saw no page-ready interrupt"* ]]
+	[[ "$output" == *"  bats/report: names the kernel, KSRC and the ABI profile: (in test file harness/tests/report.bats, line 20)"* ]]
+	[[ "$output" == *"selftests     3 passed,   2 failed,   0 skipped  <- see $FIX/check-patched/selftests.log"* ]]
+	[[ "$output" == *"verdict: FAIL (4 failed)"* ]]
+}
+
+@test "report: selftests and lab tests listed by default, every test with --all" {
+	run sh "$R" --check-dir "$FIX/check-stock"
+	[[ "$output" == *"  skip selftests/smccc_fwd  # SMCCC filter (KVM_ARM_VM_SMCCC_CTRL/FILTER, Linux 6.4+) not supported by this kernel"* ]]
+	[[ "$output" == *"  pass smoke/KVM initialised"* ]]
+	[[ "$output" != *"  pass workloads/random fill"* ]]
+	run sh "$R" --check-dir "$FIX/check-stock" --all
+	[[ "$output" == *"  pass workloads/random fill"* ]]
+	[[ "$output" == *"  pass bats/history: append, then changes (0.012 s)"* ]]
+}
+
+@test "report: native run takes the kernel from the runner; a layer that exited non-zero without a failure counts one" {
+	mkdir -p "$BATS_TEST_TMPDIR/c"
+	printf 'TAP version 13\n1..1\n# kernel 6.12.1-apf on aarch64\nok 1 vendor_hyp\nselftests: 1 passed, 0 failed, 0 skipped\ncheck-layer-exit=0\n' >"$BATS_TEST_TMPDIR/c/selftests.log"
+	printf 'Segmentation fault\ncheck-layer-exit=139\n' >"$BATS_TEST_TMPDIR/c/workloads.log"
+	printf 'ok 1 - x\ncheck-layer-exit=2\n' >"$BATS_TEST_TMPDIR/c/smoke.log"
+	run sh "$R" --check-dir "$BATS_TEST_TMPDIR/c"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"kernel:    6.12.1-apf, natively on this aarch64 host"* ]]
+	[[ "$output" == *"APF ABI:   unknown"* ]]
+	[[ "$output" == *"workloads   no results counted"* ]]
+	[[ "$output" == *"smoke         1 passed,   1 failed,   0 skipped  exited 2 with no failure counted"* ]]
+	[[ "$output" == *"verdict: FAIL (2 failed)"* ]]
+}
+
+@test "report: bad usage or no logs is one line, exit 2" {
+	run sh "$R" --check-dir /nonexistent
+	[ "$status" -eq 2 ]
+	[ "${#lines[@]}" -eq 1 ]
+	run sh "$R" --check-dir "$BATS_TEST_TMPDIR"
+	[ "$status" -eq 2 ]
+	[ "${#lines[@]}" -eq 1 ]
+	run sh "$R" --frob
+	[ "$status" -eq 2 ]
+	[ "${#lines[@]}" -eq 1 ]
+}
+
+@test "report: same output under dash and busybox sh" {
+	command -v busybox >/dev/null || skip "no busybox"
+	dash "$R" --check-dir "$FIX/check-patched" --all >"$BATS_TEST_TMPDIR/d"
+	busybox sh "$R" --check-dir "$FIX/check-patched" --all >"$BATS_TEST_TMPDIR/b"
+	diff -u "$BATS_TEST_TMPDIR/d" "$BATS_TEST_TMPDIR/b"
+}
