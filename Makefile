@@ -33,10 +33,10 @@ deps:
 	harness/deps
 
 check: deps
-	@harness/check $(CHECK_LAYERS)
+	@CHECK_REPORT=harness/report harness/check $(CHECK_LAYERS)
 
 bats:
-	bats --formatter tap harness/tests
+	mkdir -p .cache/check/junit && bats --formatter tap --report-formatter junit -o .cache/check/junit harness/tests
 
 shellcheck:
 	@n=0; f=0; for s in $(SCRIPTS); do n=$$((n + 1)); \
