@@ -2,17 +2,11 @@
 # harness/lab and harness/deps: argument errors, cache logic, exit-code mapping,
 # results channel, timeout handling and cleanup. The boot tests use the real lab.
 
-setup() {
-	TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
-	LAB="$TOP/harness/lab"
-	export TMPDIR="$BATS_TEST_TMPDIR"
-	unset LAB KERNEL LAB_ARCH || true
-	LAB="$TOP/harness/lab"
-}
+load common
 
-one_line_exit_2() {
-	[ "$status" -eq 2 ] || { echo "status $status: $output"; return 1; }
-	[ "${#lines[@]}" -eq 1 ] || { echo "expected one line, got: $output"; return 1; }
+setup() {
+	common_setup
+	LABCMD="$TOP/harness/lab"
 }
 
 no_lab_process_left() {
@@ -21,47 +15,47 @@ no_lab_process_left() {
 }
 
 @test "lab: no command prints usage and exits 2" {
-	run "$LAB"
+	run "$LABCMD"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"usage: harness/lab"* ]]
 }
 
 @test "lab: --help exits 0" {
-	run "$LAB" --help
+	run "$LABCMD" --help
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"Exit status of run"* ]]
 }
 
 @test "lab: unknown command is one line, exit 2" {
-	run "$LAB" frobnicate
+	run "$LABCMD" frobnicate
 	one_line_exit_2
 }
 
 @test "lab run: missing command, bad numbers, missing --put path, unknown option" {
-	run "$LAB" run
+	run "$LABCMD" run
 	one_line_exit_2
-	run "$LAB" run --timeout abc -- true
+	run "$LABCMD" run --timeout abc -- true
 	one_line_exit_2
-	run "$LAB" run --timeout 0 -- true
+	run "$LABCMD" run --timeout 0 -- true
 	one_line_exit_2
-	run "$LAB" run --mem 1G -- true
+	run "$LABCMD" run --mem 1G -- true
 	one_line_exit_2
-	run "$LAB" run --put /nonexistent/file -- true
+	run "$LABCMD" run --put /nonexistent/file -- true
 	one_line_exit_2
-	run "$LAB" run --bogus -- true
+	run "$LABCMD" run --bogus -- true
 	one_line_exit_2
-	run "$LAB" run --timeout
+	run "$LABCMD" run --timeout
 	one_line_exit_2
 }
 
 @test "lab: bad LAB, LAB_ARCH and KERNEL values are one line, exit 2" {
-	LAB=sometimes run "$LAB" run -- true
+	LAB=sometimes run "$LABCMD" run -- true
 	one_line_exit_2
-	LAB_ARCH=sparc run "$LAB" run -- true
+	LAB_ARCH=sparc run "$LABCMD" run -- true
 	one_line_exit_2
-	KERNEL=/nonexistent/Image run "$LAB" run -- true
+	KERNEL=/nonexistent/Image run "$LABCMD" run -- true
 	one_line_exit_2
-	KERNEL=debian-5.10 run "$LAB" run -- true
+	KERNEL=debian-5.10 run "$LABCMD" run -- true
 	one_line_exit_2
 }
 
@@ -69,7 +63,7 @@ no_lab_process_left() {
 	if [ "$(uname -m)" = aarch64 ] && [ -w /dev/kvm ]; then
 		skip "this host is arm64 with KVM: native is possible"
 	fi
-	LAB=native run "$LAB" run -- true
+	LAB=native run "$LABCMD" run -- true
 	one_line_exit_2
 	[[ "$output" == *"LAB=native needs a arm64 host with a usable /dev/kvm"* ]]
 }
@@ -78,10 +72,10 @@ no_lab_process_left() {
 	if [ "$(uname -m)" = aarch64 ] && [ -w /dev/kvm ]; then
 		skip "this host is arm64 with KVM"
 	fi
-	run "$LAB" accel
+	run "$LABCMD" accel
 	[ "$status" -eq 0 ]
 	[ "$output" = lab ]
-	LAB=lab run "$LAB" accel
+	LAB=lab run "$LABCMD" accel
 	[ "$output" = lab ]
 }
 
@@ -127,14 +121,14 @@ no_lab_process_left() {
 
 @test "lab build: a second build reuses the images" {
 	"$TOP/harness/deps" --check >/dev/null || skip "dependencies not installed yet"
-	"$LAB" build >/dev/null 2>&1
-	run "$LAB" build
+	"$LABCMD" build >/dev/null 2>&1
+	run "$LABCMD" build
 	[ "$status" -eq 0 ]
 	[[ "$output" != *"building"* ]]
 }
 
 @test "lab run: exit status and results come back; stdout is the console" {
-	run "$LAB" run --quiet --results "$BATS_TEST_TMPDIR/res" -- \
+	run "$LABCMD" run --quiet --results "$BATS_TEST_TMPDIR/res" -- \
 		sh -c 'echo from-the-lab >"$RESULTS/out"; uname -m >"$RESULTS/arch"; exit 3'
 	[ "$status" -eq 3 ] || { echo "$output"; false; }
 	[ "$(cat "$BATS_TEST_TMPDIR/res/out")" = from-the-lab ]
@@ -146,14 +140,14 @@ no_lab_process_left() {
 
 @test "lab run: false exits non-zero, --put files arrive" {
 	printf 'payload\n' >"$BATS_TEST_TMPDIR/payload.txt"
-	run "$LAB" run --put "$BATS_TEST_TMPDIR/payload.txt" -- sh -c 'grep -q payload /work/payload.txt && false'
+	run "$LABCMD" run --put "$BATS_TEST_TMPDIR/payload.txt" -- sh -c 'grep -q payload /work/payload.txt && false'
 	[ "$status" -eq 1 ]
 	rm -f "$BATS_TEST_TMPDIR/payload.txt"
 	no_lab_process_left
 }
 
 @test "lab run: a hanging command is killed at the timeout, TIMEOUT and the log named" {
-	run "$LAB" run --quiet --timeout 15 -- sleep 600
+	run "$LABCMD" run --quiet --timeout 15 -- sleep 600
 	[ "$status" -eq 124 ]
 	[[ "$output" == *"TIMEOUT after 15s"* ]]
 	[[ "$output" == *"log: "*".log)"* ]]
@@ -161,7 +155,7 @@ no_lab_process_left() {
 }
 
 @test "lab run: TERM while running kills QEMU and cleans up, exit 143" {
-	"$LAB" run --quiet -- sleep 600 >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
+	"$LABCMD" run --quiet -- sleep 600 >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
 	pid=$!
 	for _ in $(seq 100); do
 		pgrep -f "$BATS_TEST_TMPDIR.*initrd" >/dev/null && break
