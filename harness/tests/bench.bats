@@ -179,3 +179,17 @@ guest_dir() {
 	! pgrep -f "$BATS_TEST_TMPDIR.*initrd"
 	[ -z "$(find "$BATS_TEST_TMPDIR" -maxdepth 1 -name 'apf-*')" ]
 }
+
+@test "bench x86 lab: a +APF run configured wrong (guest has no-kvmapf) is recorded invalid" {
+	res=$BATS_TEST_TMPDIR/results
+	LAB=lab LAB_ARCH=x86_64 run "$BENCH" --profile short --scenarios 1 --apf on \
+		--guest-append no-kvmapf --results "$res" --no-tables --tap
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	rec=$(ls "$res"/*/records/s1-i1-apfon-r1.rec)
+	grep -qx 'state=invalid' "$rec"
+	grep -qx 'apf_verified=no' "$rec"
+	grep -q '^reason=+APF asked: no-kvmapf=yes' "$rec"
+	grep -qx 'host_cap_async_pf=1' "$rec"
+	[[ "$output" == *"not ok 1 - bench s1-i1-apfon-r1: invalid: +APF asked: no-kvmapf=yes"* ]]
+	grep -qx 'guest_append=no-kvmapf' "$(dirname "$rec")/../manifest"
+}
