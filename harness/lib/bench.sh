@@ -10,6 +10,7 @@ kv() {
 
 # End the case with a state and reason (the record says why), exit 0: a record was made.
 finish() {
+	dmesg 2>/dev/null | tail -n 200 >"${RESULTS:-.}/host-dmesg.log"
 	kv state "$1"
 	[ -n "$2" ] && kv reason "$2"
 	grep -q '^apf_verified=' "$rec" || kv apf_verified no

@@ -267,22 +267,11 @@ cg_stats() {
 	return 0
 }
 
-# Is pid $1 alive? (a zombie is not: it is only waiting to be reaped)
-_cg_alive() {
-	kill -0 "$1" 2>/dev/null || return 1
-	_ca_s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-	_ca_s=${_ca_s##*) }
-	case $_ca_s in
-	Z* | X*) return 1 ;;
-	esac
-	return 0
-}
-
 # Live pids in NAME and below (a pid listed but gone does not count: fake roots).
 _cg_pids() {
 	find "$1" -name cgroup.procs -type f 2>/dev/null | while IFS= read -r _cp_f; do
 		while IFS= read -r _cp_p; do
-			[ -n "$_cp_p" ] && [ "$_cp_p" != "$$" ] && _cg_alive "$_cp_p" && echo "$_cp_p"
+			[ -n "$_cp_p" ] && [ "$_cp_p" != "$$" ] && alive "$_cp_p" && echo "$_cp_p"
 		done <"$_cp_f"
 	done
 }

@@ -110,17 +110,25 @@ guest_start() {
 		-chardev "file,id=con,path=$G_DIR/console" -serial chardev:con \
 		-device virtio-serial-pci -chardev "file,id=res,path=$G_DIR/results.tar" \
 		-device virtserialport,chardev=res,name=apf.results \
-		-kernel "$G_IMAGES/kernel" -initrd "$G_DIR/initrd" \
-		-daemonize -pidfile "$G_DIR/pid"
+		-kernel "$G_IMAGES/kernel" -initrd "$G_DIR/initrd" -pidfile "$G_DIR/pid"
 	[ -n "$G_QMP" ] && set -- "$@" -qmp "unix:$G_QMP,server=on,wait=off"
 	[ -n "$G_INCOMING" ] && set -- "$@" -incoming "$G_INCOMING"
 	now_s >"$G_DIR/t0"
 	: >"$G_DIR/console"
+	# Not -daemonize: QEMU's messages after start-up (a crash, a KVM error) would be lost.
 	# shellcheck disable=SC2086
-	if ! $G_WRAP "$@" >"$G_DIR/qemu.out" 2>&1; then
-		log "QEMU did not start: $(tail -n 3 "$G_DIR/qemu.out" | tr '\n' ' ')"
-		exit 125
-	fi
+	$G_WRAP "$@" >"$G_DIR/qemu.out" 2>&1 </dev/null &
+	_bg=$!
+	_n=0
+	until [ -s "$G_DIR/pid" ] && { [ -z "$G_QMP" ] || [ -S "$G_QMP" ]; }; do
+		if ! alive "$_bg" || [ $_n -ge 600 ]; then
+			log "QEMU did not start: $(tail -n 3 "$G_DIR/qemu.out" | tr '\n' ' ')"
+			kill_tree "$_bg"
+			exit 125
+		fi
+		sleep 0.1
+		_n=$((_n + 1))
+	done
 	log "guest started (pid $(cat "$G_DIR/pid"), console $G_DIR/console)"
 }
 
@@ -136,13 +144,14 @@ guest_wait() {
 	mkdir -p "$_res"
 	watch_process "$_pid" "$G_DIR/console" "$(cat "$G_DIR/t0")" "$G_TIMEOUT" \
 		"$G_DIR/console" $((1 - G_QUIET))
-	# a daemonized QEMU is not our child: give it a moment to flush and exit
+	# QEMU was started by "guest start", maybe another process: give it a moment to exit
 	_n=0
-	while kill -0 "$_pid" 2>/dev/null && [ $_n -lt 50 ]; do
+	while alive "$_pid" && [ $_n -lt 50 ]; do
 		sleep 0.1
 		_n=$((_n + 1))
 	done
 	cp "$G_DIR/console" "$_res/console.log" 2>/dev/null || true
+	cp "$G_DIR/qemu.out" "$_res/qemu.log" 2>/dev/null || true
 	if [ "$WATCH_TIMED_OUT" = 1 ]; then
 		log "TIMEOUT after ${G_TIMEOUT}s: the guest was killed (console: $_res/console.log)"
 		return 124

@@ -22,7 +22,7 @@ watch_process() {
 	_wp_quiet_since=$3
 	while :; do
 		_wp_alive=1
-		kill -0 "$1" 2>/dev/null || _wp_alive=0
+		alive "$1" || _wp_alive=0
 		_wp_size=$(wc -c <"$2" 2>/dev/null || echo 0)
 		if [ "$_wp_size" -gt "$_wp_shown" ]; then
 			[ "$6" = 1 ] && tail -c +$((_wp_shown + 1)) "$2" | head -c $((_wp_size - _wp_shown))
