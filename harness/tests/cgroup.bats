@@ -45,7 +45,7 @@ profile() { # profile NAME CONTENT -> path
 
 @test "profiles: the shipped ones are valid" {
 	run -0 "$CG" profile lab
-	[ "$output" = "memory.max 200M" ]
+	[ "$output" = "memory.max 160M" ]
 	run -0 "$CG" profile cover-letter
 	[ "$output" = "memory.max 2G" ]
 	run -0 "$CG" profile none
@@ -169,7 +169,7 @@ memory_oom_group=1")
 	[ "$(cat "$CGROUP_ROOT/bench/memory.oom.group")" = 1 ]
 	# again: idempotent
 	run -0 "$CG" create bench lab
-	[ "$(cat "$CGROUP_ROOT/bench/memory.max")" = 200M ]
+	[ "$(cat "$CGROUP_ROOT/bench/memory.max")" = 160M ]
 }
 
 @test "create: nested names enable memory at every level; no profile is fine" {
@@ -178,7 +178,7 @@ memory_oom_group=1")
 	run -0 "$CG" create apf/dst lab
 	[ "$(cat "$CGROUP_ROOT/cgroup.subtree_control")" = "+memory" ]
 	[ "$(cat "$CGROUP_ROOT/apf/cgroup.subtree_control")" = "+memory" ]
-	[ "$(cat "$CGROUP_ROOT/apf/dst/memory.max")" = 200M ]
+	[ "$(cat "$CGROUP_ROOT/apf/dst/memory.max")" = 160M ]
 	run -0 "$CG" create plain
 	[ -d "$CGROUP_ROOT/plain" ]
 }
