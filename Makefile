@@ -4,7 +4,17 @@
 # LAB_ARCH=arm64|x86_64 are passed through to the harness.
 
 SHELL := /bin/sh
-export KERNEL KSRC LAB LAB_ARCH
+LAB_ARCH ?= arm64
+export LAB_ARCH
+ifdef KERNEL
+export KERNEL
+endif
+ifdef KSRC
+export KSRC
+endif
+ifdef LAB
+export LAB
+endif
 
 SCRIPTS = $(shell grep -rlE '^\#!/bin/sh' harness ci selftests/run .ci 2>/dev/null) \
 	  $(wildcard harness/lib/*.sh)
