@@ -48,6 +48,11 @@ lab_modules() {
 	esac
 }
 
+# The nested guests need only what brings their results back.
+lab_guest_modules() {
+	echo "virtio_pci virtio_console"
+}
+
 lab_lab_tools() {
 	_t=$(lab_triple "$1")
 	echo "/usr/bin/qemu-system-$_t /usr/bin/socat /usr/bin/jq /usr/bin/cgcreate /usr/bin/cgset \
@@ -84,7 +89,7 @@ lab_build_system() {
 		_mods=""
 		make_tmpdir _mods modules
 		# shellcheck disable=SC2046
-		install_modules "$LAB_KROOT" "$_mods" $(lab_modules "$_arch")
+		install_modules "$LAB_KROOT" "$_mods" $(lab_guest_modules)
 		make_cpio "$_mods" "$_img/lab/guest/modules.cpio"
 		rm -rf "$_mods"
 	fi
