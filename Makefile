@@ -16,8 +16,8 @@ ifdef LAB
 export LAB
 endif
 
-SCRIPTS = $(shell grep -rlE '^\#!/bin/sh' harness ci selftests/run .ci 2>/dev/null) \
-	  $(wildcard harness/lib/*.sh)
+SCRIPTS = $(sort $(shell grep -rlE '^\#!/bin/sh' harness ci selftests/run .ci 2>/dev/null) \
+	  $(wildcard harness/lib/*.sh workloads/testsuite-mem/tests/*.sh))
 
 CHECK_LAYERS = \
 	shellcheck='$(MAKE) -s shellcheck' \

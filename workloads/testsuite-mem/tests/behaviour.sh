@@ -5,7 +5,7 @@ set -u
 BIN=$1
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-# shellcheck source=tests/lib.sh
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 fails=0
 

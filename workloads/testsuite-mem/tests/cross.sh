@@ -3,7 +3,7 @@
 # Usage: cross.sh BUILD_DIR.  Prints TAP.
 set -u
 B=$1
-# shellcheck source=tests/lib.sh
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 qemu=$(command -v qemu-aarch64 || command -v qemu-aarch64-static || true)
 st=0

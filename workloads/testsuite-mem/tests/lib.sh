@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Shared helpers of the shell test scripts (sourced, POSIX sh).
 # rc, stop_tenths and the files in $T are read by the callers.
 # shellcheck disable=SC2034

@@ -5,7 +5,7 @@ set -u
 B=$1
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-# shellcheck source=tests/lib.sh
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 fails=0
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
