@@ -84,11 +84,6 @@ is_uint() {
 	return 0
 }
 
-# Repository top and cache directory.
-apf_top() {
-	CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd
-}
-
 # Is a process alive? (a zombie or a dead one is not: it only waits to be reaped)
 alive() {
 	kill -0 "$1" 2>/dev/null || return 1
