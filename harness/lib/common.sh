@@ -87,7 +87,7 @@ is_uint() {
 # Is a process alive? (a zombie or a dead one is not: it only waits to be reaped)
 alive() {
 	kill -0 "$1" 2>/dev/null || return 1
-	_al_s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	{ read -r _al_s <"/proc/$1/stat"; } 2>/dev/null || return 1
 	_al_s=${_al_s##*) }
 	case $_al_s in
 	Z* | X*) return 1 ;;

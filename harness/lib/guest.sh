@@ -8,7 +8,7 @@ guest_parse_options() {
 	G_MEM=512
 	G_SMP=1
 	G_APPEND=""
-	G_FIO=0
+	G_WITH=""
 	G_QMP=""
 	G_INCOMING=""
 	G_WRAP=""
@@ -25,7 +25,12 @@ guest_parse_options() {
 			--mem) G_MEM=$2 ;;
 			--smp) G_SMP=$2 ;;
 			--append) G_APPEND=$2 ;;
-			--with) [ "$2" = fio ] || usage_error "--with: only 'fio' is known"; G_FIO=1 ;;
+			--with)
+				case $2 in
+				fio | stress-ng) G_WITH="$G_WITH $2" ;;
+				*) usage_error "--with $2: known are fio and stress-ng" ;;
+				esac
+				;;
 			--qmp) G_QMP=$2 ;;
 			--incoming) G_INCOMING=$2 ;;
 			--wrap) G_WRAP=$2 ;;
@@ -70,8 +75,9 @@ guest_parse_options() {
 	esac
 }
 
-# The guest initramfs for this run: image, kernel modules, the job, optionally fio
-# (compressed, so it goes last: the kernel wants uncompressed archives 4-byte aligned).
+# The guest initramfs for this run: image, kernel modules, the job, the tools asked for
+# (with --with, or the --workload's own); fio is compressed, so it goes last (the kernel
+# wants the uncompressed archives before it 4-byte aligned).
 guest_initrd() {
 	[ -f "$G_IMAGES/kernel" ] || usage_error "no guest image in $G_IMAGES (set LAB_GUEST_DIR)"
 	[ -f "$G_IMAGES/initrd" ] ||
@@ -83,8 +89,21 @@ guest_initrd() {
 	set -- "$G_IMAGES/initrd"
 	[ -f "$G_IMAGES/modules.cpio" ] && set -- "$@" "$G_IMAGES/modules.cpio"
 	set -- "$@" "$G_DIR/job.cpio"
-	[ "$G_FIO" = 1 ] && set -- "$@" "$G_IMAGES/fio.cpio.gz"
+	case " $G_WITH $G_WORKLOAD " in
+	*" stress-ng "*) set -- "$@" "$G_IMAGES/stress-ng.cpio" ;;
+	esac
+	case " $G_WITH $G_WORKLOAD " in
+	*" fio "*) set -- "$@" "$G_IMAGES/fio.cpio.gz" ;;
+	esac
 	cat "$@" >"$G_DIR/initrd"
+}
+
+# virtio-serial-device (mmio) or virtio-serial-pci, as the image says its kernel can use.
+guest_virtio_bus() {
+	case $(cat "$G_IMAGES/virtio-bus" 2>/dev/null) in
+	mmio) echo device ;;
+	*) echo pci ;;
+	esac
 }
 
 guest_level() {
@@ -108,7 +127,7 @@ guest_start() {
 	esac
 	set -- "$@" -accel kvm -smp "$G_SMP" -m "$G_MEM" -nodefaults -display none -no-reboot \
 		-chardev "file,id=con,path=$G_DIR/console" -serial chardev:con \
-		-device virtio-serial-pci -chardev "file,id=res,path=$G_DIR/results.tar" \
+		-device "virtio-serial-$(guest_virtio_bus)" -chardev "file,id=res,path=$G_DIR/results.tar" \
 		-device virtserialport,chardev=res,name=apf.results \
 		-kernel "$G_IMAGES/kernel" -initrd "$G_DIR/initrd" -pidfile "$G_DIR/pid"
 	[ -n "$G_QMP" ] && set -- "$@" -qmp "unix:$G_QMP,server=on,wait=off"

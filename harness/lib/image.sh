@@ -145,3 +145,32 @@ install_modules() {
 		echo "$_im_m.ko" >>"$_im_img/lib/modules/load-order"
 	done
 }
+
+# Move the large files of an image tree into STOREROOT/store/NAME, leaving absolute
+# symlinks to /store/NAME/<path> behind: the initramfs stays small (the kernel unpacks every
+# byte of it, under emulation, at each boot) and the store is read from a disk only as far
+# as it is used. What /init needs before the store is mounted (busybox, modules) stays.
+split_store() {
+	_ss_img=$1
+	_ss_store=$2/store/$3
+	mkdir -p "$_ss_store"
+	(cd "$_ss_img" && find . -type f -size +256k ! -path ./bin/busybox ! -path './lib/modules/*') |
+		while IFS= read -r _ss_f; do
+			_ss_f=${_ss_f#./}
+			mkdir -p "$_ss_store/${_ss_f%/*}"
+			mv "$_ss_img/$_ss_f" "$_ss_store/$_ss_f"
+			ln -s "/store/$3/$_ss_f" "$_ss_img/$_ss_f"
+		done
+}
+
+# Write STOREROOT/store/NAME as OUT.ext4, a read-only disk that /init mounts at
+# /store/NAME, and as OUT.cpio, the same files for kernels that cannot mount the disk.
+make_store() {
+	_ms_dir=$1/store/$2
+	_ms_kb=$(du -sk "$_ms_dir" | cut -f1)
+	rm -f "$3.ext4.tmp"
+	mke2fs -q -F -t ext4 -O ^has_journal -L "apf-$2" -E root_owner=0:0 -d "$_ms_dir" \
+		"$3.ext4.tmp" "$((_ms_kb + _ms_kb / 8 + 4096))k" >/dev/null || die "mke2fs failed for $_ms_dir"
+	make_cpio "$1" "$3.cpio"
+	mv "$3.ext4.tmp" "$3.ext4"
+}

@@ -2,8 +2,10 @@
 # The lab's images, as layers of newc cpio concatenated at boot:
 #   system  busybox, init, QEMU + socat + jq + cgroup-tools with their libraries, the
 #           kernel modules the lab host needs, the guest kernel (per lab kernel)
-#   guest   the guest initramfs (busybox, init, testsuite-mem, stress-ng, fio)
+#   guest   the guest initramfs (busybox, init, testsuite-mem), stress-ng and fio layers
 #   suite   the harness scripts (rebuilt each run: small)
+# The large files of the system and guest layers live in stores (see split_store): disks
+# mounted at /store/system and /store/guest, or more cpio layers when the kernel cannot.
 # Requires image.sh and common.sh.
 
 lab_triple() {
@@ -50,7 +52,21 @@ lab_modules() {
 
 # The nested guests need only what brings their results back.
 lab_guest_modules() {
-	echo "virtio_pci virtio_console"
+	case $1 in
+	arm64) echo "virtio_mmio virtio_pci virtio_console" ;;
+	*) echo "virtio_pci virtio_console" ;;
+	esac
+}
+
+# The bus of the nested guests' results port. On arm64 virt, virtio-mmio: enumerating PCI
+# costs a nested guest about a second of its boot (measured in the lab).
+lab_guest_virtio_bus() {
+	if [ "$1" = arm64 ] && { [ -f "$2/lib/modules/virtio_mmio.ko" ] ||
+		grep -qx 'CONFIG_VIRTIO_MMIO=y' "$LAB_KROOT"/boot/config-* 2>/dev/null; }; then
+		echo mmio
+	else
+		echo pci
+	fi
 }
 
 lab_lab_tools() {
@@ -59,11 +75,7 @@ lab_lab_tools() {
 /usr/bin/cgexec /usr/bin/cgdelete /usr/bin/cgget /usr/bin/cgclassify"
 }
 
-lab_guest_tools() {
-	echo "/usr/bin/stress-ng"
-}
-
-# Build (or reuse) the system layer. Sets LAB_SYSTEM_CPIO.
+# Build (or reuse) the system layer. Sets LAB_SYSTEM_CPIO and LAB_SYSTEM_STORE.
 lab_build_system() {
 	_top=$1
 	_arch=$2
@@ -71,6 +83,7 @@ lab_build_system() {
 	_key=$(inputs_key "$_top/.cache/stage/$_arch/.unpacked" "$_top/harness/lab.d/init" \
 		"$_top/harness/lib/image.sh" "$_top/harness/lib/lab-images.sh" "$LAB_KERNEL")
 	LAB_SYSTEM_CPIO=$_top/.cache/lab/$_arch/system-$LAB_KERNEL_ID-$_key.cpio
+	LAB_SYSTEM_STORE=${LAB_SYSTEM_CPIO%.cpio}-store
 	[ -f "$LAB_SYSTEM_CPIO" ] && return 0
 	log "building the $_arch lab-host image (kernel $LAB_KERNEL_ID)"
 	_img=""
@@ -89,8 +102,9 @@ lab_build_system() {
 		_mods=""
 		make_tmpdir _mods modules
 		# shellcheck disable=SC2046
-		install_modules "$LAB_KROOT" "$_mods" $(lab_guest_modules)
+		install_modules "$LAB_KROOT" "$_mods" $(lab_guest_modules "$_arch")
 		make_cpio "$_mods" "$_img/lab/guest/modules.cpio"
+		lab_guest_virtio_bus "$_arch" "$_mods" >"$_img/lab/guest/virtio-bus"
 		rm -rf "$_mods"
 	fi
 	cp "$LAB_KERNEL" "$_img/lab/guest/kernel"
@@ -105,10 +119,14 @@ lab_build_system() {
 		done
 	fi
 	mkdir -p "${LAB_SYSTEM_CPIO%/*}"
-	rm -f "${LAB_SYSTEM_CPIO%/*}/system-$LAB_KERNEL_ID-"*.cpio
+	rm -f "${LAB_SYSTEM_CPIO%/*}/system-$LAB_KERNEL_ID-"*
+	_store=""
+	make_tmpdir _store system-store
+	split_store "$_img" "$_store" system
+	make_store "$_store" system "$LAB_SYSTEM_STORE"
 	make_cpio "$_img" "$LAB_SYSTEM_CPIO"
-	rm -rf "$_img"
-	log "lab-host image: $LAB_SYSTEM_CPIO ($(du -m "$LAB_SYSTEM_CPIO" | cut -f1) MB)"
+	rm -rf "$_img" "$_store"
+	log "lab-host image: $LAB_SYSTEM_CPIO ($(du -m "$LAB_SYSTEM_CPIO" | cut -f1) MB, store $(du -m "$LAB_SYSTEM_STORE.ext4" | cut -f1) MB)"
 }
 
 # The static testsuite-mem for an arch, built by its own Makefile.
@@ -122,10 +140,11 @@ lab_workload_binary() {
 	return 0
 }
 
-# Build (or reuse) the guest initramfs and the layer carrying it. Sets LAB_GUEST_CPIO
-# (the guest initramfs) and LAB_GUEST_LAYER (it at /lab/guest/initrd, and fio with the
-# libraries the base lacks at /lab/guest/fio.cpio.gz: fio's closure (ceph, gluster, ICU) is
-# larger than everything else together, so guests carry it only when they run fio).
+# Build (or reuse) the guest initramfs and the layer carrying it. Sets LAB_GUEST_LAYER
+# and LAB_GUEST_STORE. The guest initramfs (/lab/guest/initrd) is only busybox, init and
+# testsuite-mem: the nested kernel unpacks every byte of it at each boot. stress-ng and fio
+# come with their libraries as extra archives (/lab/guest/<tool>.cpio[.gz]) that a guest
+# carries only when it runs them; fio's closure (ceph, gluster, ICU) is compressed.
 lab_build_guest() {
 	_top=$1
 	_arch=$2
@@ -135,35 +154,47 @@ lab_build_guest() {
 		"$_top/harness/lib/image.sh" "$_top/harness/lib/lab-images.sh" "${_wl:-no-workload}" \
 		"$_top/harness/lab.d/apf-workload")
 	_dir=$_top/.cache/lab/$_arch
-	LAB_GUEST_CPIO=$_dir/guest-$_key.cpio
 	LAB_GUEST_LAYER=$_dir/guest-layer-$_key.cpio
+	LAB_GUEST_STORE=${LAB_GUEST_LAYER%.cpio}-store
 	[ -f "$LAB_GUEST_LAYER" ] && return 0
 	log "building the $_arch guest image"
 	_img=""
 	make_tmpdir _img guest
 	install_busybox "$_root" "$_img/base"
 	cp "$_top/harness/lab.d/init" "$_img/base/init"
-	# shellcheck disable=SC2046
-	copy_with_libs "$_root" "$_img/base" "$_arch" $(lab_guest_tools)
 	mkdir -p "$_img/base/etc" "$_img/base/usr/bin"
 	echo 'root:x:0:0:root:/root:/bin/sh' >"$_img/base/etc/passwd"
 	echo 'root:x:0:' >"$_img/base/etc/group"
 	[ -n "$_wl" ] && cp "$_wl" "$_img/base/usr/bin/testsuite-mem"
 	cp "$_top/harness/lab.d/apf-workload" "$_img/base/usr/bin/apf-workload"
+	copy_with_libs "$_root" "$_img/stress-ng" "$_arch" /usr/bin/stress-ng
 	copy_with_libs "$_root" "$_img/fio" "$_arch" /usr/bin/fio
-	(cd "$_img/fio" && find . -type f) | while read -r _f; do
-		[ -e "$_img/base/$_f" ] && rm -f "$_img/fio/$_f"
-	done
 	mkdir -p "$_dir" "$_img/layer/lab/guest"
-	rm -f "$_dir"/guest-*.cpio
+	rm -rf "$_dir"/guest-* "$_dir"/native-guest-*
 	make_cpio "$_img/base" "$_img/layer/lab/guest/initrd"
+	make_cpio "$_img/stress-ng" "$_img/layer/lab/guest/stress-ng.cpio"
 	make_cpio "$_img/fio" "$_img/fio.cpio"
 	gzip -1 -c "$_img/fio.cpio" >"$_img/layer/lab/guest/fio.cpio.gz"
+	log "guest image: initramfs $(du -m "$_img/layer/lab/guest/initrd" | cut -f1) MB, stress-ng $(du -m "$_img/layer/lab/guest/stress-ng.cpio" | cut -f1) MB, fio $(du -m "$_img/layer/lab/guest/fio.cpio.gz" | cut -f1) MB"
+	split_store "$_img/layer" "$_img/store" guest
+	make_store "$_img/store" guest "$LAB_GUEST_STORE"
 	make_cpio "$_img/layer" "$LAB_GUEST_LAYER"
-	cp "$_img/layer/lab/guest/initrd" "$LAB_GUEST_CPIO"
-	cp "$_img/layer/lab/guest/fio.cpio.gz" "$_dir/guest-fio-$_key.cpio.gz"
 	rm -rf "$_img"
-	log "guest image: $LAB_GUEST_CPIO ($(du -m "$LAB_GUEST_CPIO" | cut -f1) MB, fio layer $(du -m "$_dir/guest-fio-$_key.cpio.gz" | cut -f1) MB)"
+}
+
+# Where the lab host finds its stores: on disks when its kernel can mount them (a Debian
+# kernel: the image carries its virtio_blk module), else in the initramfs.
+lab_store_mode() {
+	if [ -n "$LAB_KROOT" ]; then echo disk; else echo initrd; fi
+}
+
+# The system and guest layers, concatenated, with their stores when MODE is initrd.
+lab_cat_layers() {
+	if [ "$1" = initrd ]; then
+		cat "$LAB_SYSTEM_CPIO" "$LAB_SYSTEM_STORE.cpio" "$LAB_GUEST_LAYER" "$LAB_GUEST_STORE.cpio"
+	else
+		cat "$LAB_SYSTEM_CPIO" "$LAB_GUEST_LAYER"
+	fi
 }
 
 # The suite layer: harness scripts and cgroup profiles under /suite, commands in /suite/bin.
