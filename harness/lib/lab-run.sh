@@ -86,6 +86,7 @@ $2"
 	done
 }
 
+# Dependencies and images; with MODE native, the guest images unpacked for this host too.
 lab_prepare() {
 	"$1/harness/deps" --check --arch "$2" >/dev/null 2>&1 || "$1/harness/deps" --arch "$2" ||
 		die "setting up dependencies failed"
@@ -93,8 +94,10 @@ lab_prepare() {
 	lab_select_kernel "$1" "$2"
 	lab_build_system "$1" "$2"
 	lab_build_guest "$1" "$2"
-	LAB_GUEST_DIR=$(lab_native_guest_dir "$1" "$2")
-	export LAB_GUEST_DIR
+	if [ "${3:-}" = native ]; then
+		LAB_GUEST_DIR=$(lab_native_guest_dir "$1" "$2")
+		export LAB_GUEST_DIR
+	fi
 }
 
 # Copy the --put paths into a directory.

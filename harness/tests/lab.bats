@@ -105,6 +105,71 @@ no_lab_process_left() {
 	rm -f "$BATS_TEST_TMPDIR/in"
 }
 
+@test "stores: large files move to the store as links, what /init needs stays; disk and cpio hold them" {
+	. "$TOP/harness/lib/common.sh"
+	. "$TOP/harness/lib/image.sh"
+	img=$BATS_TEST_TMPDIR/img
+	st=$BATS_TEST_TMPDIR/st
+	mkdir -p "$img/bin" "$img/usr/bin" "$img/lib/modules" "$img/lab/guest"
+	head -c 300000 /dev/urandom >"$img/usr/bin/big"
+	head -c 300000 /dev/urandom >"$img/bin/busybox"
+	head -c 300000 /dev/urandom >"$img/lib/modules/virtio_blk.ko"
+	head -c 300000 /dev/urandom >"$img/lab/guest/kernel"
+	echo small >"$img/usr/bin/small"
+	sum=$(cat "$img/usr/bin/big" "$img/lab/guest/kernel" | sha256sum)
+	split_store "$img" "$st" system
+	[ "$(readlink "$img/usr/bin/big")" = /store/system/usr/bin/big ]
+	[ "$(readlink "$img/lab/guest/kernel")" = /store/system/lab/guest/kernel ]
+	[ -f "$img/bin/busybox" ] && [ ! -L "$img/bin/busybox" ]
+	[ -f "$img/lib/modules/virtio_blk.ko" ] && [ ! -L "$img/lib/modules/virtio_blk.ko" ]
+	[ -f "$img/usr/bin/small" ] && [ ! -L "$img/usr/bin/small" ]
+	[ "$(cat "$st/store/system/usr/bin/big" "$st/store/system/lab/guest/kernel" | sha256sum)" = "$sum" ]
+	make_store "$st" system "$BATS_TEST_TMPDIR/out"
+	debugfs -R 'cat /usr/bin/big' "$BATS_TEST_TMPDIR/out.ext4" 2>/dev/null >"$BATS_TEST_TMPDIR/big.ext4"
+	cmp "$BATS_TEST_TMPDIR/big.ext4" "$st/store/system/usr/bin/big"
+	[ "$(/sbin/e2label "$BATS_TEST_TMPDIR/out.ext4")" = apf-system ]
+	cpio -t --quiet <"$BATS_TEST_TMPDIR/out.cpio" | grep -qx store/system/lab/guest/kernel
+	rm -rf "$img" "$st" "$BATS_TEST_TMPDIR"/out.* "$BATS_TEST_TMPDIR/big.ext4"
+}
+
+@test "native guest images: kernel, initramfs and tool layers are real files" {
+	"$TOP/harness/deps" --check >/dev/null || skip "dependencies not installed yet"
+	run sh -c '. "$1/harness/lib/common.sh"; . "$1/harness/lib/watch.sh"; . "$1/harness/lib/image.sh"
+		. "$1/harness/lib/lab-images.sh"; . "$1/harness/lib/lab-run.sh"
+		LAB_ARCH=arm64; lab_prepare "$1" arm64 >/dev/null 2>&1 && lab_native_guest_dir "$1" arm64' sh "$TOP"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	for f in kernel initrd modules.cpio stress-ng.cpio fio.cpio.gz virtio-bus; do
+		[ -f "$output/$f" ] && [ ! -L "$output/$f" ] || { echo "$output/$f"; ls -la "$output"; false; }
+	done
+	file "$output/kernel" | grep -q 'ARM64 boot executable'
+}
+
+@test "watch: uptime to centiseconds under dash and busybox ash" {
+	for sh in dash "busybox sh"; do
+		run $sh -c '. "$1/harness/lib/watch.sh"; for v in 0.05 1.00 12.34 123.4 7 10392.72; do to_cs x "$v"; printf "%s " "$x"; done' sh "$TOP"
+		[ "$output" = "5 100 1234 12340 700 1039272 " ] || { echo "$sh: $output"; false; }
+	done
+}
+
+@test "guest: bad options are one line, exit 2" {
+	run "$TOP/harness/guest" run --with bogus -- true
+	one_line_exit_2
+	[[ "$output" == *"known are fio and stress-ng"* ]]
+	run "$TOP/harness/guest" run --mem 0 -- true
+	one_line_exit_2
+	run "$TOP/harness/guest" run --with fio
+	one_line_exit_2
+	run "$TOP/harness/guest" wait
+	one_line_exit_2
+}
+
+@test "lab bench: a bad number of boots is one line, exit 2" {
+	run "$LABCMD" bench 0
+	one_line_exit_2
+	run "$LABCMD" bench 3 4
+	one_line_exit_2
+}
+
 @test "deps cache: complete only when the stamp matches the package list" {
 	. "$TOP/harness/lib/common.sh"
 	. "$TOP/harness/lib/debs.sh"
