@@ -13,12 +13,32 @@ qemu_binary() {
 	echo "qemu-system-$(lab_triple "$1")"
 }
 
-# A KVM that QEMU can use: the device is there, accessible, and QEMU starts a VM on it.
-kvm_usable() {
-	[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] || return 1
-	command -v "$(qemu_binary "$1")" >/dev/null 2>&1 || return 1
+# Why the KVM here cannot run the suite's guests natively; nothing when it can: the device
+# is there and accessible, it is hardware-assisted (on x86, kvm_intel or kvm_amd: a
+# paravirtual KVM such as kvm_pvm boots only guest kernels built for it), and QEMU starts a
+# VM on it. KVM_SYS_MODULE replaces /sys/module (for the tests).
+kvm_unusable_reason() {
+	[ -c /dev/kvm ] || { echo "no /dev/kvm"; return; }
+	if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
+		echo "/dev/kvm is not accessible"
+		return
+	fi
+	_kr_sys=${KVM_SYS_MODULE:-/sys/module}
+	if [ "$1" = x86_64 ] && [ ! -d "$_kr_sys/kvm_intel" ] && [ ! -d "$_kr_sys/kvm_amd" ]; then
+		_kr_mods=""
+		for _kr_m in "$_kr_sys"/kvm_*; do
+			[ -d "$_kr_m" ] && _kr_mods="$_kr_mods ${_kr_m##*/}"
+		done
+		echo "its KVM is neither kvm_intel nor kvm_amd (loaded:${_kr_mods:- none})"
+		return
+	fi
+	command -v "$(qemu_binary "$1")" >/dev/null 2>&1 || { echo "no $(qemu_binary "$1")"; return; }
 	echo quit | timeout 20 "$(qemu_binary "$1")" -M none -accel kvm -display none \
-		-monitor stdio >/dev/null 2>&1
+		-monitor stdio >/dev/null 2>&1 || echo "QEMU cannot start a VM on /dev/kvm"
+}
+
+kvm_usable() {
+	[ -z "$(kvm_unusable_reason "$1")" ]
 }
 
 # Like kvm-unit-tests: native when the host is LAB_ARCH with a usable KVM, else the lab.
@@ -27,7 +47,10 @@ lab_accel() {
 	lab) echo lab ;;
 	native)
 		if [ "$(host_arch)" != "$LAB_ARCH" ] || ! kvm_usable "$LAB_ARCH"; then
-			usage_error "LAB=native needs a $LAB_ARCH host with a usable /dev/kvm (this is a $(host_arch) host$([ -c /dev/kvm ] || echo ' without /dev/kvm'))"
+			if [ "$(host_arch)" != "$LAB_ARCH" ]; then
+				usage_error "LAB=native needs a $LAB_ARCH host with a usable /dev/kvm (this is a $(host_arch) host$([ -c /dev/kvm ] || echo ' without /dev/kvm'))"
+			fi
+			usage_error "LAB=native needs a $LAB_ARCH host with a usable /dev/kvm: $(kvm_unusable_reason "$LAB_ARCH")"
 		fi
 		echo native
 		;;

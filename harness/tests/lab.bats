@@ -163,6 +163,18 @@ no_lab_process_left() {
 	one_line_exit_2
 }
 
+@test "lab accel: an x86 KVM that is neither kvm_intel nor kvm_amd is not used natively" {
+	[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] || skip "no accessible /dev/kvm here"
+	mkdir -p "$BATS_TEST_TMPDIR/mod/kvm" "$BATS_TEST_TMPDIR/mod/kvm_pvm"
+	KVM_SYS_MODULE=$BATS_TEST_TMPDIR/mod LAB=native LAB_ARCH=x86_64 run "$LABCMD" accel
+	[ "$(uname -m)" = x86_64 ] || { one_line_exit_2; return; }
+	one_line_exit_2
+	[[ "$output" == *"neither kvm_intel nor kvm_amd (loaded: kvm_pvm)"* ]]
+	KVM_SYS_MODULE=$BATS_TEST_TMPDIR/mod LAB_ARCH=x86_64 run "$LABCMD" accel
+	[ "$output" = lab ]
+	rm -rf "$BATS_TEST_TMPDIR/mod"
+}
+
 @test "lab bench: a bad number of boots is one line, exit 2" {
 	run "$LABCMD" bench 0
 	one_line_exit_2
