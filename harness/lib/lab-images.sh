@@ -188,13 +188,22 @@ lab_store_mode() {
 	if [ -n "$LAB_KROOT" ]; then echo disk; else echo initrd; fi
 }
 
+# Run CMD with each of the system and guest layers on its stdin, in boot order, with their
+# stores when MODE is initrd.
+lab_each_layer() {
+	_el_mode=$1
+	shift
+	for _el in "$LAB_SYSTEM_CPIO" "$LAB_SYSTEM_STORE.cpio" "$LAB_GUEST_LAYER" "$LAB_GUEST_STORE.cpio"; do
+		case $_el in
+		*-store.cpio) [ "$_el_mode" = initrd ] || continue ;;
+		esac
+		"$@" <"$_el" || return 1
+	done
+}
+
 # The system and guest layers, concatenated, with their stores when MODE is initrd.
 lab_cat_layers() {
-	if [ "$1" = initrd ]; then
-		cat "$LAB_SYSTEM_CPIO" "$LAB_SYSTEM_STORE.cpio" "$LAB_GUEST_LAYER" "$LAB_GUEST_STORE.cpio"
-	else
-		cat "$LAB_SYSTEM_CPIO" "$LAB_GUEST_LAYER"
-	fi
+	lab_each_layer "$1" cat
 }
 
 # The suite layer: harness scripts and cgroup profiles under /suite, commands in /suite/bin.

@@ -282,9 +282,8 @@ lab_native_guest_dir() {
 		rm -rf "$_ng"
 		mkdir -p "$_ng"
 		# one archive at a time: cpio -i stops at the end of the first
-		for _a in "$LAB_SYSTEM_CPIO" "$LAB_SYSTEM_STORE.cpio" "$LAB_GUEST_LAYER" "$LAB_GUEST_STORE.cpio"; do
-			(cd "$_ng" && cpio -id --quiet 'lab/guest/*' 'store/*') <"$_a" || die "cannot unpack $_a"
-		done
+		(cd "$_ng" && lab_each_layer initrd cpio -id --quiet 'lab/guest/*' 'store/*') ||
+			die "cannot unpack the guest images into $_ng"
 		for _f in "$_ng"/lab/guest/*; do
 			if [ -L "$_f" ]; then
 				mv "$_ng$(readlink "$_f")" "$_ng/${_f##*/}"
