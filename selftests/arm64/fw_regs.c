@@ -4,6 +4,10 @@
  * KVM_REG_ARM_STD_HYP_BMAP, KVM_REG_ARM_VENDOR_HYP_BMAP): reset values,
  * unknown bits rejected with EINVAL, hidden services answering
  * NOT_SUPPORTED to the guest, and EBUSY once a vCPU has run.
+ *
+ * SDEI v7 adds bit 1 of the standard bitmap (SDEI): it is set at reset and
+ * gates the SDEI calls. The registers arrived in 5.19: on older kernels
+ * (the bases of APF v2..v4 and SDEI v5/v6) the test skips.
  */
 #include <errno.h>
 #include <linux/arm-smccc.h>
@@ -19,6 +23,7 @@ enum {
 	CALL_UID,
 	CALL_FEATURES,
 	CALL_PTP,
+	CALL_SDEI_VERSION,
 	NR_CALLS,
 };
 
@@ -32,6 +37,7 @@ static const struct {
 	[CALL_UID] = { APF_VENDOR_HYP_UID_FUNC_ID, 0 },
 	[CALL_FEATURES] = { APF_VENDOR_HYP_FEATURES_FUNC_ID, 0 },
 	[CALL_PTP] = { APF_VENDOR_HYP_PTP_FUNC_ID, APF_PTP_VIRT_COUNTER },
+	[CALL_SDEI_VERSION] = { APF_SDEI_VERSION, 0 },
 };
 
 static void guest_code(void)
@@ -47,12 +53,12 @@ static void guest_code(void)
 }
 
 #define NSUP APF_SMCCC_RET_NOT_SUPPORTED
-#define NR_CHECKS 11
+#define NR_CHECKS 12
 
 static const uint64_t fw_regs[3] = { APF_FW_REG_STD, APF_FW_REG_STD_HYP, APF_FW_REG_VENDOR_HYP };
 static const char *const fw_reg_names[3] = { "STD", "STD_HYP", "VENDOR_HYP" };
-/* Bits implemented by 6.1 .. 6.14 (VENDOR_HYP_BMAP_2 of 6.15 is not tested) */
-static const uint64_t fw_reset[3] = { 0x1, 0x1, 0x3 };
+/* Bits implemented by 6.1 .. 6.14 (VENDOR_HYP_BMAP_2 of 6.15 is not tested); SDEI v7: STD bit 1 */
+static uint64_t fw_reset[3] = { 0x1, 0x1, 0x3 };
 
 /* Create a VM, write the three bitmaps, run the guest, collect a0 per call. */
 static void run_with_bmaps(const uint64_t bmap[3], uint64_t a0[NR_CALLS])
@@ -75,23 +81,31 @@ static void run_with_bmaps(const uint64_t bmap[3], uint64_t a0[NR_CALLS])
 
 int main(void)
 {
-	uint64_t a0[NR_CALLS], val, bmap[3];
+	uint64_t a0[NR_CALLS], val, bmap[3], sdei_hidden;
+	struct apf_probe probe;
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm;
 	struct ucall uc;
-	bool ok;
-	int i, r;
+	bool ok, v7;
+	int i, r, err;
 
 	ksft_print_header();
 	ksft_set_plan(NR_CHECKS);
+
+	apf_probe_run(&probe);
+	ksft_print_msg("%s\n", apf_probe_describe(&probe));
+	v7 = probe.sdei->ver == SDEI_V7;
+	if (v7)
+		fw_reset[0] |= BIT(SDEI7_STD_BIT_SDEI);
 
 	vm = vm_create_with_one_vcpu(&vcpu, guest_code);
 	for (i = 0; i < 3; i++) {
 		r = __vcpu_get_reg(vcpu, fw_regs[i], &val);
 		if (r && i == 0) {
+			err = errno;
 			kvm_vm_free(vm);
 			ksft_exit_skip("firmware pseudo-registers not supported (KVM < 5.19?): %s\n",
-				       strerror(errno));
+				       strerror(err));
 		}
 		APF_CHECK(!r && val == fw_reset[i], fw_reg_names[i],
 			  "reset value 0x%lx, expected 0x%lx (r=%d)", val, fw_reset[i], r);
@@ -124,11 +138,12 @@ int main(void)
 	}
 	ksft_test_result(ok, "features can be cleared and set again before the VM runs\n");
 
-	/* Hide TRNG, PV time and PTP; keep FUNC_FEAT */
+	/* Hide TRNG (and SDEI on v7), PV time and PTP; keep FUNC_FEAT */
 	bmap[0] = 0;
 	bmap[1] = 0;
 	bmap[2] = BIT(0);
 	run_with_bmaps(bmap, a0);
+	sdei_hidden = a0[CALL_SDEI_VERSION];
 	APF_CHECK(a0[CALL_TRNG_VERSION] == NSUP, "hidden TRNG: TRNG_VERSION is NOT_SUPPORTED",
 		  "a0=0x%lx", a0[CALL_TRNG_VERSION]);
 	APF_CHECK(a0[CALL_ARCH_FEAT_PV] == NSUP && a0[CALL_PV_FEATURES] == NSUP,
@@ -154,6 +169,14 @@ int main(void)
 		  "TRNG 0x%lx ARCH_FEAT(PV) 0x%lx PV_FEAT 0x%lx UID0 0x%lx FEATURES 0x%lx",
 		  a0[CALL_TRNG_VERSION], a0[CALL_ARCH_FEAT_PV], a0[CALL_PV_FEATURES],
 		  a0[CALL_UID], a0[CALL_FEATURES]);
+	if (v7)
+		APF_CHECK(sdei_hidden == NSUP && a0[CALL_SDEI_VERSION] == probe.sdei->version,
+			  "STD bit 1 (SDEI v7) gates SDEI: SDEI_VERSION only when set",
+			  "cleared: 0x%lx, set: 0x%lx", sdei_hidden, a0[CALL_SDEI_VERSION]);
+	else
+		APF_CHECK(sdei_hidden == a0[CALL_SDEI_VERSION],
+			  "SDEI does not depend on the STD bitmap (no SDEI v7)",
+			  "cleared: 0x%lx, set: 0x%lx", sdei_hidden, a0[CALL_SDEI_VERSION]);
 
 	/* After the first KVM_RUN the bitmaps are frozen */
 	apf_run_to_sync(vcpu, &uc);
