@@ -26,7 +26,7 @@ CHECK_LAYERS = \
 	smoke='harness/lab smoke' \
 	guest-workloads='harness/lab workloads' \
 	bench='harness/bench --profile short --new --results .cache/check/bench --tap' \
-	selftests='if [ "$${LAB_ARCH:-arm64}" = arm64 ]; then $(MAKE) -s -C selftests check; else echo "1..0 \# SKIP the selftests are arm64 KVM tests (LAB_ARCH=$$LAB_ARCH)"; fi' \
+	selftests='if [ "$${LAB_ARCH:-arm64}" = arm64 ]; then $(MAKE) -s -C selftests check RUN_ARGS="--model all --deviations"; else echo "1..0 \# SKIP the selftests are arm64 KVM tests (LAB_ARCH=$$LAB_ARCH)"; fi' \
 	selftests-upstream='if [ "$${LAB_ARCH:-arm64}" = arm64 ]; then $(MAKE) -s -C selftests check RUN_ARGS=--upstream-only; else echo "1..0 \# SKIP the upstream baseline is arm64 KVM selftests (LAB_ARCH=$$LAB_ARCH)"; fi'
 
 .PHONY: help deps check bats shellcheck smoke lab-bench bench bench-short tables clean
