@@ -133,7 +133,8 @@ checklog_kernel() {
 }
 
 # checklog_abi DIR: the APF/SDEI ABI the selftests detected, tab-separated lines:
-#   apf   PROFILE  WHY        (from "APF profile P (why); SDEI profile Q (why); APF ioctl on VM fd: R")
+#   series NAME    NOTE       (from "series profile NAME[ (note)]: APF P (why); SDEI Q (why)")
+#   apf   PROFILE  WHY        (from that line, or the older "APF profile P (why); SDEI profile Q (why); APF ioctl on VM fd: R")
 #   sdei  PROFILE  WHY
 #   ioctl RESULT
 #   cap   NAME     VALUE      (from "# cap: NAME=VALUE" / "# capability: NAME=VALUE" lines)
@@ -146,6 +147,21 @@ checklog_abi() {
 	awk '
 	function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s); return s }
 	{ l = $0; while (sub(/^# ?/, "", l)) ; l = trim(l) }
+	!probe && l ~ /^series profile [^ :]+( \([^)]*\))?: APF [^ ]+ \(.*\); SDEI [^ ]+ \(.*\)$/ {
+		probe = 1
+		a = l; sub(/^series profile /, "", a)
+		name = a; sub(/[ :].*/, "", name)
+		note = ""
+		if (substr(a, length(name) + 1, 2) == " (") { note = substr(a, length(name) + 3); sub(/\):.*/, "", note) }
+		a = substr(a, index(a, ": APF ") + 6)
+		ap = a; sub(/ .*/, "", ap)
+		aw = a; sub(/^[^ ]+ \(/, "", aw); i = index(aw, "); SDEI "); aw = substr(aw, 1, i - 1)
+		s = substr(a, index(a, "); SDEI ") + 8)
+		sp = s; sub(/ .*/, "", sp)
+		sw = s; sub(/^[^ ]+ \(/, "", sw); sub(/\)$/, "", sw)
+		printf "series\t%s\t%s\napf\t%s\t%s\nsdei\t%s\t%s\n", name, note, ap, aw, sp, sw
+		next
+	}
 	!probe && l ~ /^APF profile [^ ]+ \(.*\); SDEI profile [^ ]+ \(.*\)/ {
 		probe = 1
 		a = l; sub(/^APF profile /, "", a)

@@ -127,6 +127,8 @@ install_busybox() {
 # Decompress kernel modules and their dependencies (read with modinfo: the package has
 # no modules.dep) into an image tree, with the order to load them in.
 install_modules() {
+	command -v modinfo >/dev/null 2>&1 ||
+		die "modinfo (Debian package kmod) is missing: module dependencies cannot be resolved"
 	_im_kroot=$1
 	_im_img=$2
 	shift 2
