@@ -19,7 +19,9 @@ setup() {
 }
 
 need_kmsg() {
-	[ -w /dev/kmsg ] && dmesg -r >/dev/null 2>&1 || skip "needs root: writes fake splats into /dev/kmsg"
+	if [ ! -w /dev/kmsg ] || ! dmesg -r >/dev/null 2>&1; then
+		skip "needs root: writes fake splats into /dev/kmsg"
+	fi
 }
 
 # fake_test NAME BODY: an executable shell script tests/NAME
@@ -58,6 +60,7 @@ fill_tests() {
 
 @test "run: a test that cannot be killed means a wedged host: TIMEOUT, Bail out!, exit 3, in bounded time" {
 	# the test stops its parent, timeout(1): the kill never comes
+	# shellcheck disable=SC2016 # expanded by the fake test
 	fake_test fw_regs 'kill -STOP $PPID; sleep 100'
 	fill_tests
 	SECONDS=0
@@ -116,6 +119,7 @@ EOF
 	fake_test vendor_hyp 'echo "ok 1 fake"'
 	fake_test fw_regs "echo 'Unable to handle kernel paging request (fake, apf-suite test)' >/dev/kmsg; exit 0"
 	# freezes the runner in the lab host: from outside, the host stops answering
+	# shellcheck disable=SC2016 # expanded by the fake test
 	fake_test smccc_fwd 'kill -STOP $(ps -o pid,args | awk "/[s]h \/work\/selftests\/run/ { print \$1 }"); sleep 100'
 	fill_tests
 	SECONDS=0
