@@ -29,6 +29,10 @@ die2() {
 	exit 2
 }
 
+# The suite's TAP reader, from the checkout this script runs in.
+# shellcheck source=../../harness/lib/tap.sh
+. "$(dirname -- "$0")/../../harness/lib/tap.sh" || die2 "cannot read harness/lib/tap.sh"
+
 run=0
 print=0
 taps=""
@@ -69,41 +73,20 @@ mkdir -p "$out" || die2 "cannot create $out"
 result=$out/result.txt
 : >"$result" || die2 "cannot write $result"
 
-# TAP log -> result lines. Only top-level test lines count ("# ok" lines are a
-# sub-test's own output). The name is PREFIX_<description>, without the number, the
-# directive and a bats timing suffix, in [A-Za-z0-9._-]; for smoke and bench the
-# description is cut at ": " or " (" (the tail there is a measured detail).
+# TAP log -> result lines, read by the suite's one TAP reader (harness/lib/tap.sh: the
+# same test names as harness/report and harness/history). LAVA wants names in
+# [A-Za-z0-9._-]: PREFIX_<description>, a repeated name gets _2, _3...
 tap_to_lava() {
-	awk -v prefix="$1" '
-	function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s); return s }
-	/^(not )?ok [0-9]+/ {
-		ok = ($0 !~ /^not /)
-		rest = ok ? substr($0, 4) : substr($0, 8)
-		num = rest; sub(/[^0-9].*$/, "", num)
-		sub(/^[0-9]+/, "", rest); rest = trim(rest); sub(/^- */, "", rest)
-		desc = rest; dir = ""
-		if (substr(rest, 1, 1) == "#") { desc = ""; dir = substr(rest, 2) }
-		else if ((i = index(rest, " #")) > 0) { desc = substr(rest, 1, i - 1); dir = substr(rest, i + 2) }
-		dir = trim(dir); ms = ""
-		if (match(desc, / in [0-9]+ms$/)) { ms = substr(desc, RSTART + 4, RLENGTH - 6); desc = substr(desc, 1, RSTART - 1) }
-		else if (match(dir, / in [0-9]+ms$/)) { ms = substr(dir, RSTART + 4, RLENGTH - 6); dir = substr(dir, 1, RSTART - 1) }
-		desc = trim(desc)
-		if (prefix == "smoke" || prefix == "bench") {
-			i = index(desc, ": "); j = index(desc, " (")
-			if (j > 0 && (i == 0 || j < i)) i = j
-			if (i > 0) desc = substr(desc, 1, i - 1)
-		}
-		if (desc == "") desc = num
-		name = prefix "_" desc
+	tap_tests "$2" "$1" | awk -F '\t' '
+	{
+		desc = substr($2, length($1) + 2)
+		if (desc ~ /^#[0-9]+$/) desc = substr(desc, 2)
+		name = $1 "_" desc
 		gsub(/[^A-Za-z0-9._-]+/, "_", name); sub(/_+$/, "", name)
 		if (seen[name]++) name = name "_" seen[name]
-		up = toupper(dir)
-		if (up ~ /^SKIP/) res = "skip"
-		else if (up ~ /^TODO/) res = ok ? "pass" : "skip"
-		else res = ok ? "pass" : "fail"
-		if (ms != "") printf "%s %s %.3f s\n", name, res, ms / 1000
-		else printf "%s %s\n", name, res
-	}' "$2"
+		if ($4 != "") printf "%s %s %s s\n", name, $3, $4
+		else printf "%s %s\n", name, $3
+	}'
 }
 
 # Benchmark records -> result lines: <case> pass|skip|fail, and for ok cases
