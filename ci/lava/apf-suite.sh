@@ -12,7 +12,7 @@ usage: apf-suite.sh [--run] [--tap NAME=FILE]... [--records DIR]... [--output DI
 
   --run            run the tests here (the default when no input is given):
                    the selftests runner ($SELFTESTS_DIR/run $RUN_ARGS, default dir
-                   /work/selftests) and the lab smoke test ($SUITE_DIR/harness/lab.d/smoke,
+                   /work/selftests) and the lab smoke test ($SUITE_DIR/bin/smoke,
                    default /suite), each when present
   --tap NAME=FILE  convert a TAP log; its tests are named NAME_<test>
   --records DIR    convert benchmark records (DIR/records/*.rec or DIR/*.rec): one
@@ -132,17 +132,17 @@ if [ "$run" = 1 ]; then
 selftests=$out/selftests.tap"
 		ran=1
 	fi
-	if [ -f "$suite/harness/lab.d/smoke" ] && [ -c /dev/kvm ]; then
-		echo "apf-suite: smoke: sh $suite/harness/lab.d/smoke"
+	if [ -f "$suite/bin/smoke" ] && [ -c /dev/kvm ]; then
+		echo "apf-suite: smoke: sh $suite/bin/smoke"
 		mkdir -p "$out/smoke"
-		RESULTS=$out/smoke sh "$suite/harness/lab.d/smoke" >"$out/smoke.tap" 2>&1
+		RESULTS=$out/smoke sh "$suite/bin/smoke" >"$out/smoke.tap" 2>&1
 		echo "apf-suite: smoke exit $?"
 		taps="$taps
 smoke=$out/smoke.tap"
 		ran=1
 	fi
 	if [ "$ran" = 0 ]; then
-		echo "apf-suite: nothing to run (no $sel/run, no $suite/harness/lab.d/smoke with /dev/kvm)" >&2
+		echo "apf-suite: nothing to run (no $sel/run, no $suite/bin/smoke with /dev/kvm)" >&2
 		echo "apf-suite_run skip" >>"$result"
 	fi
 fi

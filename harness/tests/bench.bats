@@ -11,7 +11,7 @@ setup() {
 }
 
 load_profile() {
-	sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/profile.sh'; profile_load '$1' && echo \"\$PROF_NAME \$PROF_GUEST_MEM_MB \$PROF_CGROUPS \$PROF_SWAP_IOPS.\""
+	sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/host/profile.sh'; profile_load '$1' && echo \"\$PROF_NAME \$PROF_GUEST_MEM_MB \$PROF_CGROUPS \$PROF_SWAP_IOPS.\""
 }
 
 bad_profile() {
@@ -77,7 +77,7 @@ bad_profile() {
 }
 
 verify() {
-	sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/bench.sh'; apf_verify $1 '$2'"
+	sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; apf_verify $1 '$2'"
 }
 
 guest_dir() {
@@ -136,7 +136,7 @@ guest_dir() {
 	d=$BATS_TEST_TMPDIR/wl
 	mkdir -p "$d"
 	printf 'timeline 1 0.5 100.25\ntimeline 2 100.8 90.5\nelapsed_ms=191\nbytes_written=4096\npasses=2\ncalc_count=10\ncalc_rate=52\nstatus=complete\nseed=1\n' >"$d/out.kv"
-	run sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/bench.sh'; workload_keys '$d/out.kv'"
+	run sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; workload_keys '$d/out.kv'"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"elapsed_ms=191"* ]]
 	[[ "$output" == *"guest_status=complete"* ]]

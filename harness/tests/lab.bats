@@ -92,7 +92,7 @@ no_lab_process_left() {
 
 @test "image keys: same inputs same key, a changed input a new key" {
 	. "$TOP/harness/lib/common.sh"
-	. "$TOP/harness/lib/image.sh"
+	. "$TOP/harness/lib/host/image.sh"
 	printf 'a\n' >"$BATS_TEST_TMPDIR/in"
 	k1=$(inputs_key "$BATS_TEST_TMPDIR/in" literal)
 	k2=$(inputs_key "$BATS_TEST_TMPDIR/in" literal)
@@ -107,7 +107,7 @@ no_lab_process_left() {
 
 @test "stores: large files move to the store as links, what /init needs stays; disk and cpio hold them" {
 	. "$TOP/harness/lib/common.sh"
-	. "$TOP/harness/lib/image.sh"
+	. "$TOP/harness/lib/host/image.sh"
 	img=$BATS_TEST_TMPDIR/img
 	st=$BATS_TEST_TMPDIR/st
 	mkdir -p "$img/bin" "$img/usr/bin" "$img/lib/modules" "$img/lab/guest"
@@ -134,8 +134,8 @@ no_lab_process_left() {
 
 @test "native guest images: kernel, initramfs and tool layers are real files" {
 	"$TOP/harness/deps" --check >/dev/null || skip "dependencies not installed yet"
-	run sh -c '. "$1/harness/lib/common.sh"; . "$1/harness/lib/watch.sh"; . "$1/harness/lib/image.sh"
-		. "$1/harness/lib/lab-images.sh"; . "$1/harness/lib/lab-run.sh"
+	run sh -c '. "$1/harness/lib/common.sh"; . "$1/harness/lib/watch.sh"; . "$1/harness/lib/host/image.sh"
+		. "$1/harness/lib/host/lab-images.sh"; . "$1/harness/lib/host/lab-run.sh"
 		LAB_ARCH=arm64; lab_prepare "$1" arm64 >/dev/null 2>&1 && lab_native_guest_dir "$1" arm64' sh "$TOP"
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	for f in kernel initrd modules.cpio stress-ng.cpio fio.cpio.gz virtio-bus; do
@@ -152,14 +152,14 @@ no_lab_process_left() {
 }
 
 @test "guest: bad options are one line, exit 2" {
-	run "$TOP/harness/guest" run --with bogus -- true
+	run "$TOP/harness/kvmhost/guest" run --with bogus -- true
 	one_line_exit_2
 	[[ "$output" == *"known are fio and stress-ng"* ]]
-	run "$TOP/harness/guest" run --mem 0 -- true
+	run "$TOP/harness/kvmhost/guest" run --mem 0 -- true
 	one_line_exit_2
-	run "$TOP/harness/guest" run --with fio
+	run "$TOP/harness/kvmhost/guest" run --with fio
 	one_line_exit_2
-	run "$TOP/harness/guest" wait
+	run "$TOP/harness/kvmhost/guest" wait
 	one_line_exit_2
 }
 
@@ -184,7 +184,7 @@ no_lab_process_left() {
 
 @test "deps cache: complete only when the stamp matches the package list" {
 	. "$TOP/harness/lib/common.sh"
-	. "$TOP/harness/lib/debs.sh"
+	. "$TOP/harness/lib/host/debs.sh"
 	fake=$BATS_TEST_TMPDIR/top
 	mkdir -p "$fake/harness/deps.d" "$fake/.cache/debs/arm64"
 	printf 'busybox-static\n# comment\nqemu-system-arm\n' >"$fake/harness/deps.d/arm64.list"

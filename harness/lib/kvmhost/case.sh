@@ -1,6 +1,6 @@
 # shellcheck shell=sh
-# Benchmark pieces shared by harness/bench (host side) and harness/bench.d/case (KVM host
-# side): the guest job, APF verification, record lines.
+# The body of one benchmark case (harness/kvmhost/bench-case), on the KVM host: the guest
+# job, APF verification, record lines.
 
 # Append key=value to the case record ($rec).
 # shellcheck disable=SC2154

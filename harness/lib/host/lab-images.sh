@@ -80,8 +80,8 @@ lab_build_system() {
 	_top=$1
 	_arch=$2
 	_root=$_top/.cache/stage/$_arch/root
-	_key=$(inputs_key "$_top/.cache/stage/$_arch/.unpacked" "$_top/harness/lab.d/init" \
-		"$_top/harness/lib/image.sh" "$_top/harness/lib/lab-images.sh" "$LAB_KERNEL")
+	_key=$(inputs_key "$_top/.cache/stage/$_arch/.unpacked" "$_top/harness/image/init" \
+		"$_top/harness/lib/host/image.sh" "$_top/harness/lib/host/lab-images.sh" "$LAB_KERNEL")
 	LAB_SYSTEM_CPIO=$_top/.cache/lab/$_arch/system-$LAB_KERNEL_ID-$_key.cpio
 	LAB_SYSTEM_STORE=${LAB_SYSTEM_CPIO%.cpio}-store
 	[ -f "$LAB_SYSTEM_CPIO" ] && return 0
@@ -89,7 +89,7 @@ lab_build_system() {
 	_img=""
 	make_tmpdir _img system
 	install_busybox "$_root" "$_img"
-	cp "$_top/harness/lab.d/init" "$_img/init"
+	cp "$_top/harness/image/init" "$_img/init"
 	# shellcheck disable=SC2046
 	copy_with_libs "$_root" "$_img" "$_arch" $(lab_lab_tools "$_arch")
 	mkdir -p "$_img/etc" "$_img/lab/guest" "$_img/var/run"
@@ -150,9 +150,9 @@ lab_build_guest() {
 	_arch=$2
 	_root=$_top/.cache/stage/$_arch/root
 	_wl=$(lab_workload_binary "$_top" "$_arch")
-	_key=$(inputs_key "$_top/.cache/stage/$_arch/.unpacked" "$_top/harness/lab.d/init" \
-		"$_top/harness/lib/image.sh" "$_top/harness/lib/lab-images.sh" "${_wl:-no-workload}" \
-		"$_top/harness/lab.d/apf-workload")
+	_key=$(inputs_key "$_top/.cache/stage/$_arch/.unpacked" "$_top/harness/image/init" \
+		"$_top/harness/lib/host/image.sh" "$_top/harness/lib/host/lab-images.sh" "${_wl:-no-workload}" \
+		"$_top/harness/image/apf-workload")
 	_dir=$_top/.cache/lab/$_arch
 	LAB_GUEST_LAYER=$_dir/guest-layer-$_key.cpio
 	LAB_GUEST_STORE=${LAB_GUEST_LAYER%.cpio}-store
@@ -161,12 +161,12 @@ lab_build_guest() {
 	_img=""
 	make_tmpdir _img guest
 	install_busybox "$_root" "$_img/base"
-	cp "$_top/harness/lab.d/init" "$_img/base/init"
+	cp "$_top/harness/image/init" "$_img/base/init"
 	mkdir -p "$_img/base/etc" "$_img/base/usr/bin"
 	echo 'root:x:0:0:root:/root:/bin/sh' >"$_img/base/etc/passwd"
 	echo 'root:x:0:' >"$_img/base/etc/group"
 	[ -n "$_wl" ] && cp "$_wl" "$_img/base/usr/bin/testsuite-mem"
-	cp "$_top/harness/lab.d/apf-workload" "$_img/base/usr/bin/apf-workload"
+	cp "$_top/harness/image/apf-workload" "$_img/base/usr/bin/apf-workload"
 	copy_with_libs "$_root" "$_img/stress-ng" "$_arch" /usr/bin/stress-ng
 	copy_with_libs "$_root" "$_img/fio" "$_arch" /usr/bin/fio
 	mkdir -p "$_dir" "$_img/layer/lab/guest"
@@ -206,22 +206,21 @@ lab_cat_layers() {
 	lab_each_layer "$1" cat
 }
 
-# The suite layer: harness scripts and cgroup profiles under /suite, commands in /suite/bin.
+# The suite layer: the KVM-host part of the tree under /suite, laid out as in the
+# repository (harness/kvmhost, the shared and KVM-host libraries, cgroups/), with the KVM
+# probe beside the commands and /suite/bin a link to harness/kvmhost: the commands are on
+# the lab host's PATH (harness/LAB.md) as they are on this machine's when native.
 lab_build_suite() {
 	_top=$1
 	_out=$2
 	make -s -C "$_top/harness/probe" ARCH_TARGET="$3" >&2 || die "building the KVM probe failed"
 	_img=""
 	make_tmpdir _img suite
-	mkdir -p "$_img/suite/bin"
-	(cd "$_top" && tar -cf - --exclude=tests --exclude=build --exclude='*.bats' harness cgroups) |
+	mkdir -p "$_img/suite"
+	(cd "$_top" && tar -cf - harness/kvmhost harness/lib/*.sh harness/lib/kvmhost harness/lib/host/profile.sh cgroups) |
 		(cd "$_img/suite" && tar -xf -)
-	for _c in guest qmp migrate cgroup; do
-		[ -f "$_img/suite/harness/$_c" ] || continue
-		printf '#!/bin/sh\nexec /suite/harness/%s "$@"\n' "$_c" >"$_img/suite/bin/$_c"
-		chmod +x "$_img/suite/bin/$_c"
-	done
-	cp "$_top/harness/probe/build/$3/kvm-cap" "$_img/suite/bin/kvm-cap"
+	cp "$_top/harness/probe/build/$3/kvm-cap" "$_img/suite/harness/kvmhost/kvm-cap"
+	ln -s harness/kvmhost "$_img/suite/bin"
 	make_cpio "$_img" "$_out"
 	rm -rf "$_img"
 }

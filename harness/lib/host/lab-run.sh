@@ -250,9 +250,11 @@ lab_run() {
 	return "$_rc"
 }
 
-# Native: run the command here, with the same environment the lab host gives it.
+# Native: run the command here, with the same environment the lab host gives it
+# (harness/LAB.md): cwd as /work, RESULTS, the KVM-host commands on PATH.
 lab_run_native() {
 	_top=$1
+	make -s -C "$_top/harness/probe" ARCH_TARGET=host >&2 || die "building the KVM probe failed"
 	make_tmpdir _tmp native
 	_res=$(lab_results_dir "$_top")
 	stage_puts "$_tmp"
@@ -261,7 +263,7 @@ lab_run_native() {
 	_t0=$(now_s)
 	(
 		cd "$_tmp" || exit 125
-		export RESULTS="$_res" PATH="$_top/harness:$PATH"
+		export RESULTS="$_res" PATH="$_top/harness/kvmhost:$_top/harness/probe/build/host:$PATH"
 		_c=0
 		eval "timeout -k 5 $RUN_TIMEOUT $RUN_CMD" </dev/null || _c=$?
 		echo "$_c" >"$_tmp/.rc"
@@ -296,10 +298,10 @@ lab_native_guest_dir() {
 	echo "$_ng"
 }
 
-# Run one of the lab.d check scripts (TAP) in the lab host or natively.
+# Run one of the KVM-host check commands (TAP) in the lab host or natively: the same
+# command line both ways, found on the PATH (harness/kvmhost).
 lab_script() {
-	lab_parse_run_options --timeout "$3" -- sh "/suite/harness/lab.d/$4"
-	[ "$2" = native ] && RUN_CMD="sh '$1/harness/lab.d/$4'"
+	lab_parse_run_options --timeout "$3" -- "$4"
 	lab_run "$1" "$2"
 }
 
@@ -313,8 +315,7 @@ kv_median() {
 }
 
 lab_bench() {
-	lab_parse_run_options --timeout 600 --quiet -- sh /suite/harness/lab.d/boot-bench "$3"
-	[ "$2" = native ] && RUN_CMD="sh '$1/harness/lab.d/boot-bench' $3"
+	lab_parse_run_options --timeout 600 --quiet -- boot-times "$3"
 	_rc=0
 	_t0=$(now_s)
 	lab_run "$1" "$2" || _rc=$?
