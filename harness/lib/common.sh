@@ -94,3 +94,12 @@ alive() {
 	esac
 	return 0
 }
+
+# kv_get FILE KEY: the value of KEY in a key=value file (the suite's one syntax, as in
+# results/FORMAT.md: one key=value a line, no spaces around "=", "#" comments, the value
+# to the end of the line). Status 1, nothing printed, when the key or the file is absent.
+kv_get() {
+	[ -f "$1" ] || return 1
+	awk -v k="$2" 'index($0, k "=") == 1 { v = substr($0, length(k) + 2); sub(/\r$/, "", v); print v; found = 1; exit }
+		END { exit !found }' "$1"
+}

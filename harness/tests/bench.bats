@@ -64,6 +64,8 @@ bad_profile() {
 	one_line_exit_2
 	run "$BENCH" --scenarios 1,4
 	one_line_exit_2
+	run "$BENCH" --guest-append "$(printf 'quiet\nstate=ok')"
+	one_line_exit_2
 	run "$BENCH" --apf maybe
 	one_line_exit_2
 	run "$BENCH" --profile nosuch
@@ -162,8 +164,8 @@ guest_dir() {
 	sleep 0.5
 	! pgrep -f "$BATS_TEST_TMPDIR.*initrd"
 	run_dir=$(ls -d "$res"/*/)
-	[ -f "$run_dir/manifest" ]
-	! grep -q complete=yes "$run_dir/manifest"
+	[ -f "$run_dir/run.kv" ]
+	[ ! -e "$run_dir/manifest" ]
 	[ -z "$(ls "$run_dir/records")" ]
 	run "$BENCH" --profile short --scenarios 1 --apf off,on --results "$res" --no-tables --tap
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
@@ -173,6 +175,9 @@ guest_dir() {
 	grep -qx 'state=ok' "$run_dir/records/s1-i1-apfoff-r1.rec"
 	grep -q '^memcg_events_max=' "$run_dir/records/s1-i1-apfoff-r1.rec"
 	grep -qx 'complete=yes' "$run_dir/manifest"
+	grep -qx 'profile=short' "$run_dir/manifest"
+	grep -q '^kernel=6\.' "$run_dir/manifest"
+	grep -q '^qemu=[0-9]' "$run_dir/manifest"
 	[[ "$output" == *"ok 1 - bench s1-i1-apfoff-r1"* ]]
 	run "$BENCH" --profile short --scenarios 1 --apf off --results "$res" --run-id "$(basename "$run_dir")" --no-tables
 	[[ "$output" == *"s1-i1-apfoff-r1: recorded already (ok), skipped"* ]]
@@ -190,6 +195,15 @@ guest_dir() {
 	grep -qx 'apf_verified=no' "$rec"
 	grep -q '^reason=+APF asked: no-kvmapf=yes' "$rec"
 	grep -qx 'host_cap_async_pf=1' "$rec"
-	[[ "$output" == *"not ok 1 - bench s1-i1-apfon-r1: invalid: +APF asked: no-kvmapf=yes"* ]]
+	[[ "$output" == *"not ok 1 - bench s1-i1-apfon-r1"$'\n'"# invalid: +APF asked: no-kvmapf=yes"* ]]
 	grep -qx 'guest_append=no-kvmapf' "$(dirname "$rec")/../manifest"
+}
+
+@test "bench: the case specification is resolved on the host from the profile and the scenarios table" {
+	run sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/host/profile.sh'
+		profile_load '$PROFILES/lab.profile'
+		scenario_row 1 '$PROFILES/scenarios'; scenario_row 3 '$PROFILES/scenarios'
+		scenario_row 4 '$PROFILES/scenarios' || echo none"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'no 1 no\nyes 3 yes\nnone')" ]
 }

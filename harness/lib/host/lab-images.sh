@@ -217,7 +217,7 @@ lab_build_suite() {
 	_img=""
 	make_tmpdir _img suite
 	mkdir -p "$_img/suite"
-	(cd "$_top" && tar -cf - harness/kvmhost harness/lib/*.sh harness/lib/kvmhost harness/lib/host/profile.sh cgroups) |
+	(cd "$_top" && tar -cf - harness/kvmhost harness/lib/*.sh harness/lib/kvmhost cgroups) |
 		(cd "$_img/suite" && tar -xf -)
 	cp "$_top/harness/probe/build/$3/kvm-cap" "$_img/suite/harness/kvmhost/kvm-cap"
 	ln -s harness/kvmhost "$_img/suite/bin"
