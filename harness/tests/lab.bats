@@ -144,10 +144,12 @@ no_lab_process_left() {
 	file "$output/kernel" | grep -q 'ARM64 boot executable'
 }
 
-@test "watch: uptime to centiseconds under dash and busybox ash" {
+@test "clock: uptime to centiseconds and back under dash and busybox ash" {
 	for sh in dash "busybox sh"; do
-		run $sh -c '. "$1/harness/lib/watch.sh"; for v in 0.05 1.00 12.34 123.4 7 10392.72; do to_cs x "$v"; printf "%s " "$x"; done' sh "$TOP"
-		[ "$output" = "5 100 1234 12340 700 1039272 " ] || { echo "$sh: $output"; false; }
+		run $sh -c '. "$1/harness/lib/common.sh"; export APF_UPTIME=$2/uptime
+			for v in 0.05 1.00 12.34 123.4 7 10392.72 8.09; do echo "$v 1.00" >"$APF_UPTIME"; now_cs; printf "%s " "$NOW_CS"; done
+			cs_to_s 1039272; cs_to_s 5' sh "$TOP" "$BATS_TEST_TMPDIR"
+		[ "$output" = "5 100 1234 12340 700 1039272 809 10392.72"$'\n'"0.05" ] || { echo "$sh: $output"; false; }
 	done
 }
 

@@ -190,7 +190,7 @@ RESUME" ]
 		run sh -c ". '$HARNESS/lib/kvmhost/qmp.sh'; qmp_seconds_to_ms '$bad'"
 		[ "$status" -ne 0 ]
 	done
-	run sh -c ". '$HARNESS/lib/kvmhost/qmp.sh'; a=\$(qmp_now_ms); sleep 0.3; b=\$(qmp_now_ms); echo \$((b - a))"
+	run sh -c ". '$HARNESS/lib/common.sh'; . '$HARNESS/lib/kvmhost/qmp.sh'; a=\$(qmp_now_ms); sleep 0.3; b=\$(qmp_now_ms); echo \$((b - a))"
 	[ "$output" -ge 280 ]
 	[ "$output" -lt 1000 ]
 }

@@ -1,7 +1,7 @@
 # shellcheck shell=sh
 # Reading the layer logs of a `make check` run: DIR/<layer>.log (the layer's output,
 # TAP) and DIR/<layer>.rc (its exit status), for harness/check, harness/report and
-# harness/history. Host only. Sourced after lib/common.sh and lib/tap.sh, whose
+# harness/history. Host only. Sourced after lib/common.sh, lib/contract.sh and lib/tap.sh, whose
 # tap_counts and tap_tests read each log: this file adds what a whole run directory tells.
 
 # checklog_layers DIR: the layer logs of DIR, one path a line, in name order.
@@ -42,13 +42,14 @@ checklog_layer() {
 }
 
 # checklog_kernel DIR: "release<TAB>machine<TAB>where" of the kernel the tests ran on:
-# from the lab's "apf-lab: up at T s (RELEASE, MACHINE)" line (where=lab), else from
+# from the lab host's up marker on its console, "$LAB_MARK_UP at T s (RELEASE, MACHINE)"
+# (lib/contract.sh; where=lab), else from
 # the selftests runner's "# kernel RELEASE on MACHINE" (where=native). The smoke log
 # is read first, then the others.
 checklog_kernel() {
 	for _ck in "$1/smoke.log" $(checklog_layers "$1"); do
 		[ -f "$_ck" ] || continue
-		_ck_k=$(sed -n 's/^apf-lab: up at [0-9.]* *s (\([^,]*\), \([^)]*\)).*/\1	\2	lab/p' "$_ck" | head -n 1)
+		_ck_k=$(sed -n "s/^$LAB_MARK_UP at [0-9.]* *s (\([^,]*\), \([^)]*\)).*/\1	\2	lab/p" "$_ck" | head -n 1)
 		[ -n "$_ck_k" ] && { printf '%s\n' "$_ck_k"; return 0; }
 	done
 	for _ck in "$1/selftests.log" $(checklog_layers "$1"); do

@@ -75,12 +75,23 @@ lab_lab_tools() {
 /usr/bin/cgexec /usr/bin/cgdelete /usr/bin/cgget /usr/bin/cgclassify"
 }
 
+# The images' /init: image/init with the contract's names (lib/contract.sh) in front of
+# it, as its header says: image code sources nothing at run time.
+lab_image_init() {
+	{
+		echo '#!/bin/sh'
+		grep -v '^#' "$1/harness/lib/contract.sh"
+		sed 1d "$1/harness/image/init"
+	} >"$2"
+	chmod +x "$2"
+}
+
 # Build (or reuse) the system layer. Sets LAB_SYSTEM_CPIO and LAB_SYSTEM_STORE.
 lab_build_system() {
 	_top=$1
 	_arch=$2
 	_root=$_top/.cache/stage/$_arch/root
-	_key=$(inputs_key "$_top/.cache/stage/$_arch/.unpacked" "$_top/harness/image/init" \
+	_key=$(inputs_key "$_top/.cache/stage/$_arch/.unpacked" "$_top/harness/image/init" "$_top/harness/lib/contract.sh" \
 		"$_top/harness/lib/host/image.sh" "$_top/harness/lib/host/lab-images.sh" "$LAB_KERNEL")
 	LAB_SYSTEM_CPIO=$_top/.cache/lab/$_arch/system-$LAB_KERNEL_ID-$_key.cpio
 	LAB_SYSTEM_STORE=${LAB_SYSTEM_CPIO%.cpio}-store
@@ -89,7 +100,7 @@ lab_build_system() {
 	_img=""
 	make_tmpdir _img system
 	install_busybox "$_root" "$_img"
-	cp "$_top/harness/image/init" "$_img/init"
+	lab_image_init "$_top" "$_img/init"
 	# shellcheck disable=SC2046
 	copy_with_libs "$_root" "$_img" "$_arch" $(lab_lab_tools "$_arch")
 	mkdir -p "$_img/etc" "$_img/lab/guest" "$_img/var/run"
@@ -150,7 +161,7 @@ lab_build_guest() {
 	_arch=$2
 	_root=$_top/.cache/stage/$_arch/root
 	_wl=$(lab_workload_binary "$_top" "$_arch")
-	_key=$(inputs_key "$_top/.cache/stage/$_arch/.unpacked" "$_top/harness/image/init" \
+	_key=$(inputs_key "$_top/.cache/stage/$_arch/.unpacked" "$_top/harness/image/init" "$_top/harness/lib/contract.sh" \
 		"$_top/harness/lib/host/image.sh" "$_top/harness/lib/host/lab-images.sh" "${_wl:-no-workload}" \
 		"$_top/harness/image/apf-workload")
 	_dir=$_top/.cache/lab/$_arch
@@ -161,7 +172,7 @@ lab_build_guest() {
 	_img=""
 	make_tmpdir _img guest
 	install_busybox "$_root" "$_img/base"
-	cp "$_top/harness/image/init" "$_img/base/init"
+	lab_image_init "$_top" "$_img/base/init"
 	mkdir -p "$_img/base/etc" "$_img/base/usr/bin"
 	echo 'root:x:0:0:root:/root:/bin/sh' >"$_img/base/etc/passwd"
 	echo 'root:x:0:' >"$_img/base/etc/group"
@@ -201,9 +212,15 @@ lab_each_layer() {
 	done
 }
 
-# The system and guest layers, concatenated, with their stores when MODE is initrd.
-lab_cat_layers() {
-	lab_each_layer "$1" cat
+# lab_initrd TOP JOBDIR MODE: the lab host's initramfs on stdout: the system and guest
+# layers (with their stores when MODE is initrd), the suite layer, the job (JOBDIR holds
+# job/run and work/).
+lab_initrd() {
+	lab_build_suite "$1" "$2.suite.cpio" "$LAB_ARCH"
+	make_cpio "$2" "$2.job.cpio"
+	lab_each_layer "$3" cat
+	cat "$2.suite.cpio" "$2.job.cpio"
+	rm -f "$2.suite.cpio" "$2.job.cpio"
 }
 
 # The suite layer: the KVM-host part of the tree under /suite, laid out as in the
