@@ -24,14 +24,12 @@ Exit status: 0 (failed tests are results, not errors), 2 bad usage or input.
 EOF
 }
 
-die2() {
-	echo "apf-suite.sh: $*" >&2
-	exit 2
-}
-
-# The suite's TAP reader, from the checkout this script runs in.
+# The suite's messages and TAP reader, from the checkout this script runs in.
+APF_PROG=apf-suite.sh
+# shellcheck source=../../harness/lib/common.sh
+. "$(dirname -- "$0")/../../harness/lib/common.sh" || exit 2
 # shellcheck source=../../harness/lib/tap.sh
-. "$(dirname -- "$0")/../../harness/lib/tap.sh" || die2 "cannot read harness/lib/tap.sh"
+. "$(dirname -- "$0")/../../harness/lib/tap.sh" || exit 2
 
 run=0
 print=0
@@ -43,19 +41,19 @@ while [ $# -gt 0 ]; do
 	--run) run=1 ;;
 	--print) print=1 ;;
 	--tap | --records | --output)
-		[ $# -ge 2 ] || die2 "$1 needs a value"
+		opt_value "$@"
 		case $1 in
 		--tap)
 			case $2 in
 			?*=?*) ;;
-			*) die2 "--tap $2: expected NAME=FILE" ;;
+			*) usage_error "--tap $2: expected NAME=FILE" ;;
 			esac
-			[ -f "${2#*=}" ] || die2 "--tap $2: no such file"
+			[ -f "${2#*=}" ] || usage_error "--tap $2: no such file"
 			taps="$taps
 $2"
 			;;
 		--records)
-			[ -d "$2" ] || die2 "--records $2: no such directory"
+			[ -d "$2" ] || usage_error "--records $2: no such directory"
 			records="$records
 $2"
 			;;
@@ -64,14 +62,14 @@ $2"
 		shift
 		;;
 	-h | --help) usage; exit 0 ;;
-	*) die2 "unknown argument '$1' (see --help)" ;;
+	*) usage_error "unknown argument '$1' (see --help)" ;;
 	esac
 	shift
 done
 [ -z "$taps" ] && [ -z "$records" ] && run=1
-mkdir -p "$out" || die2 "cannot create $out"
+mkdir -p "$out" || usage_error "cannot create $out"
 result=$out/result.txt
-: >"$result" || die2 "cannot write $result"
+: >"$result" || usage_error "cannot write $result"
 
 # TAP log -> result lines, read by the suite's one TAP reader (harness/lib/tap.sh: the
 # same test names as harness/report and harness/history). LAVA wants names in

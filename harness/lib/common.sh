@@ -26,6 +26,22 @@ die() {
 	exit 1
 }
 
+# The option loop of every command, one shape:
+#   while [ $# -gt 0 ]; do
+#   	case $1 in
+#   	--name) opt_value "$@"; name=$2; shift ;;     (or --a | --b) with a case on $1 inside)
+#   	--flag) flag=1 ;;
+#   	-h | --help) usage; exit 0 ;;
+#   	--) shift; break ;;
+#   	*) usage_error "unknown option '$1' (see --help)" ;;
+#   	esac
+#   	shift
+#   done
+# opt_value "$@": bad usage unless the option $1 has a value.
+opt_value() {
+	[ $# -ge 2 ] || usage_error "$1 needs a value (see --help)"
+}
+
 # Cleanup registry: each entry is a shell command, run newest first.
 _apf_cleanups=""
 _apf_cleaned=0

@@ -61,7 +61,7 @@ sourced_by() {
 	done
 	# and spelled nowhere else in the code (comments aside)
 	for s in 'apf-lab:' apf.results apf-swap apf-store- apf.level= apf.swap= apf.store= apf.workload= .lab.kv; do
-		run sh -c 'grep -rnF -e "$1" "$2"/harness "$2"/ci | grep -v "^[^:]*:[0-9]*:[[:space:]]*#" |
+		run sh -c 'grep -rnIF -e "$1" "$2"/harness "$2"/ci | grep -v "^[^:]*:[0-9]*:[[:space:]]*#" |
 			grep -vE "^$2/harness/(lib/contract.sh|LAB.md|tests/)|\.(yaml|md):"' sh "$s" "$TOP"
 		assert_output ''
 	done

@@ -224,7 +224,7 @@ query-migrate" ]
 	start_fake dst "$FIXTURES/mig-dst-nocap"
 	run --separate-stderr "$MIG" --src "$SRC" --dst "$DST" --uri "$URI"
 	[ "$status" -eq 1 ]
-	[[ $stderr == *"qmp: migrate-set-capabilities: GenericError: Postcopy is not supported: Userfaultfd not available"* ]]
+	[[ $stderr == *"migrate: migrate-set-capabilities: GenericError: Postcopy is not supported: Userfaultfd not available"* ]]
 	[ ! -s "$BATS_TEST_TMPDIR/src.state/requests.log" ]
 }
 

@@ -77,7 +77,7 @@ lab_parse_run_options() {
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--timeout | --put | --results | --mem | --smp | --swap | --swap-iops)
-			[ $# -ge 2 ] || usage_error "$1 needs a value"
+			opt_value "$@"
 			case $1 in
 			--timeout) RUN_TIMEOUT=$2 ;;
 			--put)

@@ -19,7 +19,7 @@ guest_parse_options() {
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--dir | --mem | --smp | --append | --with | --qmp | --incoming | --wrap | --timeout | --results | --workload)
-			[ $# -ge 2 ] || usage_error "$1 needs a value"
+			opt_value "$@"
 			case $1 in
 			--dir) G_DIR=$2 ;;
 			--mem) G_MEM=$2 ;;
