@@ -184,11 +184,11 @@ no_lab_process_left() {
 	one_line_exit_2
 }
 
-@test "deps cache: complete only when the stamp matches the package list" {
+@test "deps cache: complete only when the stamp matches the package list and the packages are staged" {
 	. "$TOP/harness/lib/common.sh"
 	. "$TOP/harness/lib/host/debs.sh"
 	fake=$BATS_TEST_TMPDIR/top
-	mkdir -p "$fake/harness/deps.d" "$fake/.cache/debs/arm64"
+	mkdir -p "$fake/harness/deps.d" "$fake/.cache/debs/arm64" "$fake/.cache/stage/arm64/root/usr"
 	printf 'busybox-static\n# comment\nqemu-system-arm\n' >"$fake/harness/deps.d/arm64.list"
 	! debs_complete "$fake" arm64
 	debs_wanted "$fake" arm64 >"$fake/.cache/debs/arm64/.complete"
@@ -248,4 +248,19 @@ no_lab_process_left() {
 	rm -f "$BATS_TEST_TMPDIR/out"
 	sleep 0.5
 	no_lab_process_left
+}
+
+@test "deps: the staged packages' versions are in a lock file, one 'name version' a line" {
+	"$TOP/harness/deps" --check >/dev/null || skip "dependencies not installed yet"
+	lock=$TOP/.cache/debs/arm64/lock
+	run grep -c . "$lock"
+	assert_success
+	[ "$output" -gt 100 ]
+	run grep -vE '^[a-z0-9][a-z0-9.+-]* [0-9][A-Za-z0-9.+~:-]*$' "$lock"
+	assert_failure
+	for p in busybox-static qemu-system-arm socat jq stress-ng fio; do
+		grep -q "^$p " "$lock" || fail "$p is not in $lock"
+	done
+	grep -q '^linux-image-6\.12\.' "$lock"
+	[ -x "$TOP/.cache/stage/arm64/root/usr/bin/qemu-system-aarch64" ]
 }

@@ -91,7 +91,7 @@ lab_build_system() {
 	_top=$1
 	_arch=$2
 	_root=$_top/.cache/stage/$_arch/root
-	_key=$(inputs_key "$_top/.cache/stage/$_arch/.unpacked" "$_top/harness/image/init" "$_top/harness/lib/contract.sh" \
+	_key=$(inputs_key "$_top/.cache/debs/$_arch/lock" "$_top/harness/image/init" "$_top/harness/lib/contract.sh" \
 		"$_top/harness/lib/host/image.sh" "$_top/harness/lib/host/lab-images.sh" "$LAB_KERNEL")
 	LAB_SYSTEM_CPIO=$_top/.cache/lab/$_arch/system-$LAB_KERNEL_ID-$_key.cpio
 	LAB_SYSTEM_STORE=${LAB_SYSTEM_CPIO%.cpio}-store
@@ -161,7 +161,7 @@ lab_build_guest() {
 	_arch=$2
 	_root=$_top/.cache/stage/$_arch/root
 	_wl=$(lab_workload_binary "$_top" "$_arch")
-	_key=$(inputs_key "$_top/.cache/stage/$_arch/.unpacked" "$_top/harness/image/init" "$_top/harness/lib/contract.sh" \
+	_key=$(inputs_key "$_top/.cache/debs/$_arch/lock" "$_top/harness/image/init" "$_top/harness/lib/contract.sh" \
 		"$_top/harness/lib/host/image.sh" "$_top/harness/lib/host/lab-images.sh" "${_wl:-no-workload}" \
 		"$_top/harness/image/apf-workload")
 	_dir=$_top/.cache/lab/$_arch
