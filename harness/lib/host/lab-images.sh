@@ -86,13 +86,23 @@ lab_image_init() {
 	chmod +x "$2"
 }
 
+# The build key of an image of ARCH: the staged packages' versions, what goes into every
+# image (/init, the contract) and the code that builds them, and the extra inputs given.
+lab_image_key() {
+	_ik_top=$1
+	_ik_arch=$2
+	shift 2
+	inputs_key "$_ik_top/.cache/debs/$_ik_arch/lock" "$_ik_top/harness/image/init" \
+		"$_ik_top/harness/lib/contract.sh" "$_ik_top/harness/lib/host/image.sh" \
+		"$_ik_top/harness/lib/host/lab-images.sh" "$@"
+}
+
 # Build (or reuse) the system layer. Sets LAB_SYSTEM_CPIO and LAB_SYSTEM_STORE.
 lab_build_system() {
 	_top=$1
 	_arch=$2
 	_root=$_top/.cache/stage/$_arch/root
-	_key=$(inputs_key "$_top/.cache/debs/$_arch/lock" "$_top/harness/image/init" "$_top/harness/lib/contract.sh" \
-		"$_top/harness/lib/host/image.sh" "$_top/harness/lib/host/lab-images.sh" "$LAB_KERNEL")
+	_key=$(lab_image_key "$_top" "$_arch" "$LAB_KERNEL")
 	LAB_SYSTEM_CPIO=$_top/.cache/lab/$_arch/system-$LAB_KERNEL_ID-$_key.cpio
 	LAB_SYSTEM_STORE=${LAB_SYSTEM_CPIO%.cpio}-store
 	[ -f "$LAB_SYSTEM_CPIO" ] && return 0
@@ -161,9 +171,7 @@ lab_build_guest() {
 	_arch=$2
 	_root=$_top/.cache/stage/$_arch/root
 	_wl=$(lab_workload_binary "$_top" "$_arch")
-	_key=$(inputs_key "$_top/.cache/debs/$_arch/lock" "$_top/harness/image/init" "$_top/harness/lib/contract.sh" \
-		"$_top/harness/lib/host/image.sh" "$_top/harness/lib/host/lab-images.sh" "${_wl:-no-workload}" \
-		"$_top/harness/image/apf-workload")
+	_key=$(lab_image_key "$_top" "$_arch" "${_wl:-no-workload}" "$_top/harness/image/apf-workload")
 	_dir=$_top/.cache/lab/$_arch
 	LAB_GUEST_LAYER=$_dir/guest-layer-$_key.cpio
 	LAB_GUEST_STORE=${LAB_GUEST_LAYER%.cpio}-store
