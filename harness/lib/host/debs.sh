@@ -102,6 +102,7 @@ debs_dir() {
 # What the cache must hold for an arch: the list file's content and the kernel choice.
 debs_wanted() {
 	list_packages "$1/harness/deps.d/$2.list"
+	[ ! -f "$1/harness/deps.d/$2.pref" ] || cat "$1/harness/deps.d/$2.pref"
 	echo "kernels: $KERNEL_SERIES"
 }
 
@@ -140,9 +141,8 @@ apt_sources() {
 
 # The target packages of an arch with their dependencies, as apt resolves them, extracted
 # by mmdebstrap --variant=extract (no maintainer scripts run) into .cache/stage/<arch>/root;
-# their .debs kept in .cache/debs/<arch>/ (a second run, or CI's cache, downloads nothing
-# again) and the versions apt chose in .cache/debs/<arch>/lock (one "name version" a
-# line). The kernels (no closure: their files only) are downloaded beside them and listed
+# their .debs kept in .cache/debs/<arch>/ and the versions apt chose in
+# .cache/debs/<arch>/lock (one "name version" a line). The kernels (no closure: their files only) are downloaded beside them and listed
 # in .cache/debs/<arch>/kernels as "series package".
 debs_download() {
 	_top=$1
@@ -158,10 +158,15 @@ debs_download() {
 	log "$_arch: resolving and extracting ${_include%,} with their dependencies (mmdebstrap)"
 	rm -rf "$_stage"
 	mkdir -p "$_stage"
-	# shellcheck disable=SC2016,SC2086 # $1 is mmdebstrap's (the chroot); one word a source file
-	mmdebstrap --quiet --variant=extract --architectures="$_da" --include="${_include%,}" \
-		--setup-hook='mkdir -p "$1"/var/cache/apt/archives/' \
-		--setup-hook="sync-in $_d /var/cache/apt/archives/" \
+	# deps.d/<arch>.pref: apt preferences for the target packages (which come from backports)
+	_pref=$_top/harness/deps.d/$_arch.pref
+	# shellcheck disable=SC2016 # $1 is mmdebstrap's: the chroot
+	set -- --setup-hook='mkdir -p "$1"/etc/apt/preferences.d/'
+	[ -f "$_pref" ] && set -- "$@" --setup-hook="upload $_pref /etc/apt/preferences.d/apf-suite.pref"
+	# exactly the .debs apt chose end up in $_d: the lock is made from them
+	rm -f "$_d"/*.deb
+	# shellcheck disable=SC2086 # one word a source file
+	mmdebstrap --quiet --variant=extract --architectures="$_da" --include="${_include%,}" "$@" \
 		--extract-hook="sync-out /var/cache/apt/archives $_d" \
 		bookworm "$_stage/root" $_sources >"$_stage/mmdebstrap.log" 2>&1 ||
 		die "mmdebstrap failed for $_arch (log: $_stage/mmdebstrap.log)"
