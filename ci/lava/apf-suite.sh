@@ -12,7 +12,7 @@ usage: apf-suite.sh [--run] [--tap NAME=FILE]... [--records DIR]... [--output DI
 
   --run            run the tests here (the default when no input is given):
                    the selftests runner ($SELFTESTS_DIR/run $RUN_ARGS, default dir
-                   /work/selftests) and the lab smoke test ($SUITE_DIR/harness/lab.d/smoke,
+                   /work/selftests) and the lab smoke test ($SUITE_DIR/bin/smoke,
                    default /suite), each when present
   --tap NAME=FILE  convert a TAP log; its tests are named NAME_<test>
   --records DIR    convert benchmark records (DIR/records/*.rec or DIR/*.rec): one
@@ -24,10 +24,12 @@ Exit status: 0 (failed tests are results, not errors), 2 bad usage or input.
 EOF
 }
 
-die2() {
-	echo "apf-suite.sh: $*" >&2
-	exit 2
-}
+# The suite's messages and TAP reader, from the checkout this script runs in.
+APF_PROG=apf-suite.sh
+# shellcheck source=../../harness/lib/common.sh
+. "$(dirname -- "$0")/../../harness/lib/common.sh" || exit 2
+# shellcheck source=../../harness/lib/tap.sh
+. "$(dirname -- "$0")/../../harness/lib/tap.sh" || exit 2
 
 run=0
 print=0
@@ -39,19 +41,19 @@ while [ $# -gt 0 ]; do
 	--run) run=1 ;;
 	--print) print=1 ;;
 	--tap | --records | --output)
-		[ $# -ge 2 ] || die2 "$1 needs a value"
+		opt_value "$@"
 		case $1 in
 		--tap)
 			case $2 in
 			?*=?*) ;;
-			*) die2 "--tap $2: expected NAME=FILE" ;;
+			*) usage_error "--tap $2: expected NAME=FILE" ;;
 			esac
-			[ -f "${2#*=}" ] || die2 "--tap $2: no such file"
+			[ -f "${2#*=}" ] || usage_error "--tap $2: no such file"
 			taps="$taps
 $2"
 			;;
 		--records)
-			[ -d "$2" ] || die2 "--records $2: no such directory"
+			[ -d "$2" ] || usage_error "--records $2: no such directory"
 			records="$records
 $2"
 			;;
@@ -60,50 +62,29 @@ $2"
 		shift
 		;;
 	-h | --help) usage; exit 0 ;;
-	*) die2 "unknown argument '$1' (see --help)" ;;
+	*) usage_error "unknown argument '$1' (see --help)" ;;
 	esac
 	shift
 done
 [ -z "$taps" ] && [ -z "$records" ] && run=1
-mkdir -p "$out" || die2 "cannot create $out"
+mkdir -p "$out" || usage_error "cannot create $out"
 result=$out/result.txt
-: >"$result" || die2 "cannot write $result"
+: >"$result" || usage_error "cannot write $result"
 
-# TAP log -> result lines. Only top-level test lines count ("# ok" lines are a
-# sub-test's own output). The name is PREFIX_<description>, without the number, the
-# directive and a bats timing suffix, in [A-Za-z0-9._-]; for smoke and bench the
-# description is cut at ": " or " (" (the tail there is a measured detail).
+# TAP log -> result lines, read by the suite's one TAP reader (harness/lib/tap.sh: the
+# same test names as harness/report and harness/history). LAVA wants names in
+# [A-Za-z0-9._-]: PREFIX_<description>, a repeated name gets _2, _3...
 tap_to_lava() {
-	awk -v prefix="$1" '
-	function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s); return s }
-	/^(not )?ok [0-9]+/ {
-		ok = ($0 !~ /^not /)
-		rest = ok ? substr($0, 4) : substr($0, 8)
-		num = rest; sub(/[^0-9].*$/, "", num)
-		sub(/^[0-9]+/, "", rest); rest = trim(rest); sub(/^- */, "", rest)
-		desc = rest; dir = ""
-		if (substr(rest, 1, 1) == "#") { desc = ""; dir = substr(rest, 2) }
-		else if ((i = index(rest, " #")) > 0) { desc = substr(rest, 1, i - 1); dir = substr(rest, i + 2) }
-		dir = trim(dir); ms = ""
-		if (match(desc, / in [0-9]+ms$/)) { ms = substr(desc, RSTART + 4, RLENGTH - 6); desc = substr(desc, 1, RSTART - 1) }
-		else if (match(dir, / in [0-9]+ms$/)) { ms = substr(dir, RSTART + 4, RLENGTH - 6); dir = substr(dir, 1, RSTART - 1) }
-		desc = trim(desc)
-		if (prefix == "smoke" || prefix == "bench") {
-			i = index(desc, ": "); j = index(desc, " (")
-			if (j > 0 && (i == 0 || j < i)) i = j
-			if (i > 0) desc = substr(desc, 1, i - 1)
-		}
-		if (desc == "") desc = num
-		name = prefix "_" desc
+	tap_tests "$2" "$1" | awk -F '\t' '
+	{
+		desc = substr($2, length($1) + 2)
+		if (desc ~ /^#[0-9]+$/) desc = substr(desc, 2)
+		name = $1 "_" desc
 		gsub(/[^A-Za-z0-9._-]+/, "_", name); sub(/_+$/, "", name)
 		if (seen[name]++) name = name "_" seen[name]
-		up = toupper(dir)
-		if (up ~ /^SKIP/) res = "skip"
-		else if (up ~ /^TODO/) res = ok ? "pass" : "skip"
-		else res = ok ? "pass" : "fail"
-		if (ms != "") printf "%s %s %.3f s\n", name, res, ms / 1000
-		else printf "%s %s\n", name, res
-	}' "$2"
+		if ($4 != "") printf "%s %s %s s\n", name, $3, $4
+		else printf "%s %s\n", name, $3
+	}'
 }
 
 # Benchmark records -> result lines: <case> pass|skip|fail, and for ok cases
@@ -149,17 +130,17 @@ if [ "$run" = 1 ]; then
 selftests=$out/selftests.tap"
 		ran=1
 	fi
-	if [ -f "$suite/harness/lab.d/smoke" ] && [ -c /dev/kvm ]; then
-		echo "apf-suite: smoke: sh $suite/harness/lab.d/smoke"
+	if [ -f "$suite/bin/smoke" ] && [ -c /dev/kvm ]; then
+		echo "apf-suite: smoke: sh $suite/bin/smoke"
 		mkdir -p "$out/smoke"
-		RESULTS=$out/smoke sh "$suite/harness/lab.d/smoke" >"$out/smoke.tap" 2>&1
+		RESULTS=$out/smoke sh "$suite/bin/smoke" >"$out/smoke.tap" 2>&1
 		echo "apf-suite: smoke exit $?"
 		taps="$taps
 smoke=$out/smoke.tap"
 		ran=1
 	fi
 	if [ "$ran" = 0 ]; then
-		echo "apf-suite: nothing to run (no $sel/run, no $suite/harness/lab.d/smoke with /dev/kvm)" >&2
+		echo "apf-suite: nothing to run (no $sel/run, no $suite/bin/smoke with /dev/kvm)" >&2
 		echo "apf-suite_run skip" >>"$result"
 	fi
 fi

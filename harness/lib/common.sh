@@ -1,21 +1,45 @@
 # shellcheck shell=sh
-# Shared helpers for the harness scripts: messages, errors, and one cleanup registry
-# that runs on exit, Ctrl-C and TERM. Sourced; runs under dash and busybox ash.
+# Shared helpers for every level of the suite: messages, errors, one cleanup registry
+# that runs on exit, Ctrl-C and TERM, the clock and the key=value reader. Sourced; runs
+# under dash and busybox ash.
+#
+# Messages, all on stderr and prefixed with APF_PROG (the script's name by default):
+#   log TEXT          "[prog] TEXT": progress
+#   msg TEXT          "prog: TEXT": what a library reports before it returns an error code
+#   warn TEXT         "prog: warning: TEXT"
+#   usage_error TEXT  "prog: TEXT", exit 2: bad usage or bad input (one line, nothing made)
+#   die TEXT          "prog: error: TEXT", exit 1: a failure of the tool or its environment
 
 : "${APF_PROG:=${0##*/}}"
 
 log() { printf '[%s] %s\n' "$APF_PROG" "$*" >&2; }
+msg() { printf '%s: %s\n' "$APF_PROG" "$*" >&2; }
 warn() { printf '%s: warning: %s\n' "$APF_PROG" "$*" >&2; }
 
-# Bad input or an unusable environment: one line, exit 2.
 usage_error() {
-	printf '%s: %s\n' "$APF_PROG" "$*" >&2
+	msg "$*"
 	exit 2
 }
 
 die() {
 	printf '%s: error: %s\n' "$APF_PROG" "$*" >&2
 	exit 1
+}
+
+# The option loop of every command, one shape:
+#   while [ $# -gt 0 ]; do
+#   	case $1 in
+#   	--name) opt_value "$@"; name=$2; shift ;;     (or --a | --b) with a case on $1 inside)
+#   	--flag) flag=1 ;;
+#   	-h | --help) usage; exit 0 ;;
+#   	--) shift; break ;;
+#   	*) usage_error "unknown option '$1' (see --help)" ;;
+#   	esac
+#   	shift
+#   done
+# opt_value "$@": bad usage unless the option $1 has a value.
+opt_value() {
+	[ $# -ge 2 ] || usage_error "$1 needs a value (see --help)"
 }
 
 # Cleanup registry: each entry is a shell command, run newest first.
@@ -93,4 +117,36 @@ alive() {
 	Z* | X*) return 1 ;;
 	esac
 	return 0
+}
+
+# kv_get FILE KEY: the value of KEY in a key=value file (the suite's one syntax, as in
+# results/FORMAT.md: one key=value a line, no spaces around "=", "#" comments, the value
+# to the end of the line). Status 1, nothing printed, when the key or the file is absent.
+kv_get() {
+	[ -f "$1" ] || return 1
+	awk -v k="$2" 'index($0, k "=") == 1 { v = substr($0, length(k) + 2); sub(/\r$/, "", v); print v; found = 1; exit }
+		END { exit !found }' "$1"
+}
+
+# The suite's one clock: now_cs sets NOW_CS to the centiseconds since boot
+# (/proc/uptime). Builtins only, as the watch loop runs it inside emulated hosts, where a
+# fork is dear; whole numbers, which the shell subtracts. cs_to_s CS prints "S.CC".
+# APF_UPTIME replaces /proc/uptime (for the tests).
+now_cs() {
+	read -r _nc_up _nc_idle <"${APF_UPTIME:-/proc/uptime}"
+	_nc_f=${_nc_up#*.}00
+	case $_nc_up in *.*) ;; *) _nc_f=00 ;; esac
+	_nc_f=${_nc_f%"${_nc_f#??}"}
+	# "1$_nc_f - 100": a fraction such as 05 is not read as octal
+	NOW_CS=$((${_nc_up%.*} * 100 + 1$_nc_f - 100))
+}
+
+cs_to_s() {
+	printf '%d.%02d\n' $(($1 / 100)) $(($1 % 100))
+}
+
+# elapsed_s T0: seconds ("S.CC") since T0, a now_cs value.
+elapsed_s() {
+	now_cs
+	cs_to_s $((NOW_CS - $1))
 }

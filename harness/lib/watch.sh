@@ -1,54 +1,49 @@
 # shellcheck shell=sh
-# Watching a QEMU process: stream its console file, enforce a timeout, print a heartbeat
-# when the console is quiet. Runs on the host and inside the lab host (busybox).
+# Watching a QEMU process: stream its console file, examine what arrives (watch_chunk),
+# enforce a timeout, print a heartbeat when the console is quiet. Runs on the host and
+# inside the lab host (busybox). Sourced after common.sh and contract.sh.
 
-now_s() {
-	cut -d' ' -f1 /proc/uptime
-}
-
-elapsed_since() {
-	awk -v a="$1" -v b="$(now_s)" 'BEGIN { printf "%.1f", b - a }'
-}
-
-
-# Set VAR to S.CC (now_s's format) in centiseconds. Builtins only: the watch loop runs
-# inside emulated hosts, where every fork costs the guests beside it.
-to_cs() {
-	case $2 in
-	*.*) _tc_f=${2#*.}00 ;;
-	*) _tc_f=00 ;;
-	esac
-	_tc_f=${_tc_f%"${_tc_f#??}"}
-	eval "$1=\$((\${2%.*} * 100 + 1\$_tc_f - 100))"
+# watch_chunk CONSOLE FROM TO ELAPSED_CS: the one place where each new piece of the
+# console (bytes FROM+1..TO, arrived ELAPSED_CS after T0) is examined: streamed when
+# asked, the up marker timed. A console marker of harness/LAB.md that the level below
+# must act on is read here; to stop the process, set WATCH_STOP to the reason.
+watch_chunk() {
+	[ "$_wp_stream" = 1 ] && tail -c +$(($2 + 1)) "$1" | head -c $(($3 - $2))
+	if [ -z "$WATCH_FIRST_OUTPUT_S" ] && grep -q "^$LAB_MARK_UP" "$1"; then
+		WATCH_FIRST_OUTPUT_S=$(cs_to_s "$4")
+	fi
+	return 0
 }
 
 # watch_process PID CONSOLE T0 TIMEOUT LOG STREAM(0|1)
-# Returns when PID has exited or was killed at the timeout. Sets WATCH_TIMED_OUT (0|1)
-# and WATCH_FIRST_OUTPUT_S (seconds from T0 to the first "apf-lab: up" line).
+# T0: a now_cs value. Returns when PID has exited or was killed: at the timeout
+# (WATCH_TIMED_OUT=1) or because watch_chunk set WATCH_STOP. Sets WATCH_FIRST_OUTPUT_S
+# (seconds from T0 to the up marker).
 # shellcheck disable=SC2034
 watch_process() {
 	WATCH_TIMED_OUT=0
 	WATCH_FIRST_OUTPUT_S=""
+	WATCH_STOP=""
+	_wp_stream=$6
 	_wp_shown=0
-	_wp_t0=0
-	to_cs _wp_t0 "$3"
+	_wp_t0=$3
 	_wp_quiet_since=$_wp_t0
 	while :; do
 		_wp_alive=1
 		alive "$1" || _wp_alive=0
-		read -r _wp_now _wp_idle </proc/uptime
-		to_cs _wp_now "$_wp_now"
+		now_cs
+		_wp_now=$NOW_CS
 		_wp_size=$(wc -c <"$2" 2>/dev/null || echo 0)
 		if [ "$_wp_size" -gt "$_wp_shown" ]; then
-			[ "$6" = 1 ] && tail -c +$((_wp_shown + 1)) "$2" | head -c $((_wp_size - _wp_shown))
+			watch_chunk "$2" "$_wp_shown" "$_wp_size" $((_wp_now - _wp_t0))
 			_wp_shown=$_wp_size
 			_wp_quiet_since=$_wp_now
-			if [ -z "$WATCH_FIRST_OUTPUT_S" ] && grep -q '^apf-lab: up' "$2"; then
-				_wp_el=$((_wp_now - _wp_t0))
-				WATCH_FIRST_OUTPUT_S=$((_wp_el / 100)).$((_wp_el / 10 % 10))
-			fi
 		fi
 		[ "$_wp_alive" = 1 ] || break
+		if [ -n "$WATCH_STOP" ]; then
+			kill_tree "$1"
+			break
+		fi
 		if [ $((_wp_now - _wp_t0)) -ge $(($4 * 100)) ]; then
 			WATCH_TIMED_OUT=1
 			kill_tree "$1"

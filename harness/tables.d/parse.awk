@@ -7,6 +7,8 @@
 #   K dir# file key value                      (every record key, for records.csv)
 # -v list=FILE: lines "M<TAB>path" (a manifest, starting a run directory)
 # and "R<TAB>path" (a record of that directory).
+# -v scenarios="1 2 3" -v calc="2 3": the scenarios a record may name, and those that
+# carry calc_count (from harness/profiles/scenarios).
 # The first error prints "tables: FILE:LINE: message" and exits 2.
 
 function fail(file, line, msg) {
@@ -73,11 +75,13 @@ function manifest(file,    n, k, m, rest) {
 	ndir++
 	printf "D\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", ndir, clean(substr(file, 1, length(file) - 9)), kv["source"], clean(kv["profile"]), kv["arch"], clean(kv["run_id"]), clean(kv["host"]), clean(kv["kernel"]), clean(kv["qemu"]), clean(kv["description"])
 	for (k in kv) {
-		if (k !~ /^published_output_s[1-3]_i[1-9][0-9]*_[a-z0-9_]+$/)
+		if (k !~ /^published_output_s[0-9]+_i[1-9][0-9]*_[a-z0-9_]+$/)
 			continue
 		rest = substr(k, 19)
 		split(rest, m, "_")
-		sub(/^[1-3]_i[0-9]+_/, "", rest)
+		if (!(m[1] in known_scenario))
+			continue
+		sub(/^[0-9]+_i[0-9]+_/, "", rest)
 		if (kv[k] !~ /^[-+]?[0-9]+(\.[0-9]+)?%$/)
 			fail(file, kline[k], "published output must look like +1.5%: '" kv[k] "'")
 		printf "P\t%d\t%s\t%s\t%s\t%s\n", ndir, m[1], substr(m[2], 2), rest, kv[k]
@@ -90,8 +94,8 @@ function record(file,    n, j, k, base, want, rate, given, tol, v) {
 	n = load(file)
 	for (k in must_record)
 		need(file, n, k, " (truncated or incomplete record?)")
-	if (kv["scenario"] !~ /^[123]$/)
-		fail(file, kline["scenario"], "scenario must be 1, 2 or 3, not '" kv["scenario"] "'")
+	if (!(kv["scenario"] in known_scenario))
+		fail(file, kline["scenario"], "scenario must be one of " scenarios ", not '" kv["scenario"] "'")
 	if (!ispos(kv["index"]))
 		fail(file, kline["index"], "index must be a positive integer, not '" kv["index"] "'")
 	if (!ispos(kv["repeat"]))
@@ -118,8 +122,8 @@ function record(file,    n, j, k, base, want, rate, given, tol, v) {
 		need(file, n, "elapsed_ms", " (required when state=ok; truncated record?)")
 		if (kv["elapsed_ms"] + 0 <= 0)
 			fail(file, kline["elapsed_ms"], "elapsed_ms must be positive")
-		if (kv["scenario"] != 1)
-			need(file, n, "calc_count", " (scenarios 2 and 3; truncated record?)")
+		if (kv["scenario"] in calc_scenario)
+			need(file, n, "calc_count", " (scenarios " calc "; truncated record?)")
 	}
 	printf "R\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", ndir, clean(file), kv["scenario"], kv["index"], kv["apf"], kv["repeat"], kv["state"], clean(kv["reason"])
 	for (j = 1; j <= nkeys; j++) {
@@ -148,6 +152,12 @@ function record(file,    n, j, k, base, want, rate, given, tol, v) {
 }
 
 BEGIN {
+	if (scenarios == "") { scenarios = "1 2 3"; calc = "2 3" }
+	sub(/ +$/, "", scenarios); sub(/ +$/, "", calc)
+	split(scenarios, a, " ")
+	for (i in a) known_scenario[a[i]] = 1
+	split(calc, a, " ")
+	for (i in a) calc_scenario[a[i]] = 1
 	split("format profile arch source", a, " ")
 	for (i in a) must_manifest[a[i]] = 1
 	split("scenario index apf repeat state", a, " ")

@@ -1,8 +1,7 @@
 # shellcheck shell=sh
-# Sourced by harness/tables: gnuplot SVG + PNG plots.
+# Sourced by harness/tables (after lib/common.sh): gnuplot SVG + PNG plots.
 # plots PLOTDIR PREFIX: PLOTDIR holds bars-s<S>-<metric>.dat and
 # timelines.list from render.awk; plots go to PREFIX.<name>.svg|png.
-: "${me:=tables}"
 
 # gq STRING: STRING as a gnuplot single-quoted string.
 gq() {
@@ -20,7 +19,7 @@ draw() {
 		printf 'replot\n'
 	} >"$2.gp"
 	if ! "$plot_gp" "$2.gp" >"$2.log" 2>&1; then
-		printf '%s: gnuplot failed on %s:\n' "$me" "$1" >&2
+		msg "gnuplot failed on $1:"
 		cat "$2.log" >&2
 		return 1
 	fi
@@ -32,7 +31,7 @@ bars() {
 	name=${name#bars-}
 	scen=${name#s}
 	if ! awk -F "$tab" '$2 != "?" || $4 != "?" { found = 1 } END { exit !found }' "$dat"; then
-		printf '%s: %s: no numbers to plot, skipped\n' "$me" "$name" >&2
+		msg "$name: no numbers to plot, skipped"
 		return 0
 	fi
 	# Autoscaling ignores the error bars: leave room for them.
@@ -72,7 +71,7 @@ timeline() {
 		sep=, n=$((n + 1))
 	done <"$plot_dir/timelines.list"
 	if [ "$n" = 0 ]; then
-		printf '%s: no timeline data (records/s3-*.timeline): timeline plot skipped\n' "$me" >&2
+		msg "no timeline data (records/s3-*.timeline): timeline plot skipped"
 		return 0
 	fi
 	printf '\n' >>"$cmd"
@@ -88,7 +87,7 @@ timeline() {
 plots() {
 	plot_dir=$1 plot_prefix=$2 plot_gp=${GNUPLOT:-gnuplot}
 	if ! command -v "$plot_gp" >/dev/null 2>&1; then
-		printf '%s: %s not found: plots skipped\n' "$me" "$plot_gp" >&2
+		msg "$plot_gp not found: plots skipped"
 		return 0
 	fi
 	plot_png=png

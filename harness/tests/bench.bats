@@ -11,7 +11,7 @@ setup() {
 }
 
 load_profile() {
-	sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/profile.sh'; profile_load '$1' && echo \"\$PROF_NAME \$PROF_GUEST_MEM_MB \$PROF_CGROUPS \$PROF_SWAP_IOPS.\""
+	sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/host/profile.sh'; profile_load '$1' && echo \"\$PROF_NAME \$PROF_GUEST_MEM_MB \$PROF_CGROUPS \$PROF_SWAP_IOPS.\""
 }
 
 bad_profile() {
@@ -64,6 +64,8 @@ bad_profile() {
 	one_line_exit_2
 	run "$BENCH" --scenarios 1,4
 	one_line_exit_2
+	run "$BENCH" --guest-append "$(printf 'quiet\nstate=ok')"
+	one_line_exit_2
 	run "$BENCH" --apf maybe
 	one_line_exit_2
 	run "$BENCH" --profile nosuch
@@ -77,7 +79,7 @@ bad_profile() {
 }
 
 verify() {
-	sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/bench.sh'; apf_verify $1 '$2'"
+	sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; apf_verify $1 '$2'"
 }
 
 guest_dir() {
@@ -136,7 +138,7 @@ guest_dir() {
 	d=$BATS_TEST_TMPDIR/wl
 	mkdir -p "$d"
 	printf 'timeline 1 0.5 100.25\ntimeline 2 100.8 90.5\nelapsed_ms=191\nbytes_written=4096\npasses=2\ncalc_count=10\ncalc_rate=52\nstatus=complete\nseed=1\n' >"$d/out.kv"
-	run sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/bench.sh'; workload_keys '$d/out.kv'"
+	run sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; workload_keys '$d/out.kv'"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"elapsed_ms=191"* ]]
 	[[ "$output" == *"guest_status=complete"* ]]
@@ -162,8 +164,8 @@ guest_dir() {
 	sleep 0.5
 	! pgrep -f "$BATS_TEST_TMPDIR.*initrd"
 	run_dir=$(ls -d "$res"/*/)
-	[ -f "$run_dir/manifest" ]
-	! grep -q complete=yes "$run_dir/manifest"
+	[ -f "$run_dir/run.kv" ]
+	[ ! -e "$run_dir/manifest" ]
 	[ -z "$(ls "$run_dir/records")" ]
 	run "$BENCH" --profile short --scenarios 1 --apf off,on --results "$res" --no-tables --tap
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
@@ -173,6 +175,9 @@ guest_dir() {
 	grep -qx 'state=ok' "$run_dir/records/s1-i1-apfoff-r1.rec"
 	grep -q '^memcg_events_max=' "$run_dir/records/s1-i1-apfoff-r1.rec"
 	grep -qx 'complete=yes' "$run_dir/manifest"
+	grep -qx 'profile=short' "$run_dir/manifest"
+	grep -q '^kernel=6\.' "$run_dir/manifest"
+	grep -q '^qemu=[0-9]' "$run_dir/manifest"
 	[[ "$output" == *"ok 1 - bench s1-i1-apfoff-r1"* ]]
 	run "$BENCH" --profile short --scenarios 1 --apf off --results "$res" --run-id "$(basename "$run_dir")" --no-tables
 	[[ "$output" == *"s1-i1-apfoff-r1: recorded already (ok), skipped"* ]]
@@ -186,10 +191,22 @@ guest_dir() {
 		--guest-append no-kvmapf --results "$res" --no-tables --tap
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	rec=$(ls "$res"/*/records/s1-i1-apfon-r1.rec)
-	grep -qx 'state=invalid' "$rec"
-	grep -qx 'apf_verified=no' "$rec"
-	grep -q '^reason=+APF asked: no-kvmapf=yes' "$rec"
-	grep -qx 'host_cap_async_pf=1' "$rec"
-	[[ "$output" == *"not ok 1 - bench s1-i1-apfon-r1: invalid: +APF asked: no-kvmapf=yes"* ]]
+	[[ "$output" == *"not ok 1 - bench s1-i1-apfon-r1"$'\n'"# invalid: +APF asked: no-kvmapf=yes"* ]] ||
+		{ echo "$output"; false; }
+	# (the whole record is shown when one of its lines is not as expected)
+	run cat "$rec"
+	assert_line 'state=invalid'
+	assert_line 'apf_verified=no'
+	assert_line --regexp '^reason=\+APF asked: no-kvmapf=yes'
+	assert_line 'host_cap_async_pf=1'
 	grep -qx 'guest_append=no-kvmapf' "$(dirname "$rec")/../manifest"
+}
+
+@test "bench: the case specification is resolved on the host from the profile and the scenarios table" {
+	run sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/host/profile.sh'
+		profile_load '$PROFILES/lab.profile'
+		scenario_row 1 '$PROFILES/scenarios'; scenario_row 3 '$PROFILES/scenarios'
+		scenario_row 4 '$PROFILES/scenarios' || echo none"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'no 1 no\nyes 3 yes\nnone')" ]
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# harness/cgroup and harness/lib/cgroup.sh: profiles, and cgroups under a fake cgroup root
+# harness/kvmhost/cgroup and harness/lib/kvmhost/cgroup.sh: profiles, and cgroups under a fake cgroup root
 # (CGROUP_ROOT=a plain directory: the lib then writes the files directly, as it does on
 # a host without cgroup-tools); cgroup-tools command lines are checked with stubs.
 
@@ -8,7 +8,7 @@ bats_require_minimum_version 1.5.0
 
 setup() {
 	HARNESS=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-	CG=$HARNESS/cgroup
+	CG=$HARNESS/kvmhost/cgroup
 	PROFILES=$(cd "$HARNESS/../cgroups" && pwd)
 	export CGROUP_ROOT=$BATS_TEST_TMPDIR/cg
 	unset CGROUP_TOOLS CGROUP_ASSUME_MOUNT PROFILE_DIR

@@ -11,3 +11,7 @@ one_line_exit_2() {
 	[ "$status" -eq 2 ] || { echo "status $status: $output"; return 1; }
 	[ "${#lines[@]}" -eq 1 ] || { echo "expected one line, got: $output"; return 1; }
 }
+
+# Debian's bats-support and bats-assert (assert_output, refute_output, assert_failure...)
+bats_load_library bats-support
+bats_load_library bats-assert

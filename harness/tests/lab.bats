@@ -92,7 +92,7 @@ no_lab_process_left() {
 
 @test "image keys: same inputs same key, a changed input a new key" {
 	. "$TOP/harness/lib/common.sh"
-	. "$TOP/harness/lib/image.sh"
+	. "$TOP/harness/lib/host/image.sh"
 	printf 'a\n' >"$BATS_TEST_TMPDIR/in"
 	k1=$(inputs_key "$BATS_TEST_TMPDIR/in" literal)
 	k2=$(inputs_key "$BATS_TEST_TMPDIR/in" literal)
@@ -107,7 +107,7 @@ no_lab_process_left() {
 
 @test "stores: large files move to the store as links, what /init needs stays; disk and cpio hold them" {
 	. "$TOP/harness/lib/common.sh"
-	. "$TOP/harness/lib/image.sh"
+	. "$TOP/harness/lib/host/image.sh"
 	img=$BATS_TEST_TMPDIR/img
 	st=$BATS_TEST_TMPDIR/st
 	mkdir -p "$img/bin" "$img/usr/bin" "$img/lib/modules" "$img/lab/guest"
@@ -134,8 +134,8 @@ no_lab_process_left() {
 
 @test "native guest images: kernel, initramfs and tool layers are real files" {
 	"$TOP/harness/deps" --check >/dev/null || skip "dependencies not installed yet"
-	run sh -c '. "$1/harness/lib/common.sh"; . "$1/harness/lib/watch.sh"; . "$1/harness/lib/image.sh"
-		. "$1/harness/lib/lab-images.sh"; . "$1/harness/lib/lab-run.sh"
+	run sh -c '. "$1/harness/lib/common.sh"; . "$1/harness/lib/watch.sh"; . "$1/harness/lib/host/image.sh"
+		. "$1/harness/lib/host/lab-images.sh"; . "$1/harness/lib/host/lab-run.sh"
 		LAB_ARCH=arm64; lab_prepare "$1" arm64 >/dev/null 2>&1 && lab_native_guest_dir "$1" arm64' sh "$TOP"
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	for f in kernel initrd modules.cpio stress-ng.cpio fio.cpio.gz virtio-bus; do
@@ -144,22 +144,24 @@ no_lab_process_left() {
 	file "$output/kernel" | grep -q 'ARM64 boot executable'
 }
 
-@test "watch: uptime to centiseconds under dash and busybox ash" {
+@test "clock: uptime to centiseconds and back under dash and busybox ash" {
 	for sh in dash "busybox sh"; do
-		run $sh -c '. "$1/harness/lib/watch.sh"; for v in 0.05 1.00 12.34 123.4 7 10392.72; do to_cs x "$v"; printf "%s " "$x"; done' sh "$TOP"
-		[ "$output" = "5 100 1234 12340 700 1039272 " ] || { echo "$sh: $output"; false; }
+		run $sh -c '. "$1/harness/lib/common.sh"; export APF_UPTIME=$2/uptime
+			for v in 0.05 1.00 12.34 123.4 7 10392.72 8.09; do echo "$v 1.00" >"$APF_UPTIME"; now_cs; printf "%s " "$NOW_CS"; done
+			cs_to_s 1039272; cs_to_s 5' sh "$TOP" "$BATS_TEST_TMPDIR"
+		[ "$output" = "5 100 1234 12340 700 1039272 809 10392.72"$'\n'"0.05" ] || { echo "$sh: $output"; false; }
 	done
 }
 
 @test "guest: bad options are one line, exit 2" {
-	run "$TOP/harness/guest" run --with bogus -- true
+	run "$TOP/harness/kvmhost/guest" run --with bogus -- true
 	one_line_exit_2
 	[[ "$output" == *"known are fio and stress-ng"* ]]
-	run "$TOP/harness/guest" run --mem 0 -- true
+	run "$TOP/harness/kvmhost/guest" run --mem 0 -- true
 	one_line_exit_2
-	run "$TOP/harness/guest" run --with fio
+	run "$TOP/harness/kvmhost/guest" run --with fio
 	one_line_exit_2
-	run "$TOP/harness/guest" wait
+	run "$TOP/harness/kvmhost/guest" wait
 	one_line_exit_2
 }
 
@@ -182,11 +184,11 @@ no_lab_process_left() {
 	one_line_exit_2
 }
 
-@test "deps cache: complete only when the stamp matches the package list" {
+@test "deps cache: complete only when the stamp matches the package list and the packages are staged" {
 	. "$TOP/harness/lib/common.sh"
-	. "$TOP/harness/lib/debs.sh"
+	. "$TOP/harness/lib/host/debs.sh"
 	fake=$BATS_TEST_TMPDIR/top
-	mkdir -p "$fake/harness/deps.d" "$fake/.cache/debs/arm64"
+	mkdir -p "$fake/harness/deps.d" "$fake/.cache/debs/arm64" "$fake/.cache/stage/arm64/root/usr"
 	printf 'busybox-static\n# comment\nqemu-system-arm\n' >"$fake/harness/deps.d/arm64.list"
 	! debs_complete "$fake" arm64
 	debs_wanted "$fake" arm64 >"$fake/.cache/debs/arm64/.complete"
@@ -246,4 +248,19 @@ no_lab_process_left() {
 	rm -f "$BATS_TEST_TMPDIR/out"
 	sleep 0.5
 	no_lab_process_left
+}
+
+@test "deps: the staged packages' versions are in a lock file, one 'name version' a line" {
+	"$TOP/harness/deps" --check >/dev/null || skip "dependencies not installed yet"
+	lock=$TOP/.cache/debs/arm64/lock
+	run grep -c . "$lock"
+	assert_success
+	[ "$output" -gt 100 ]
+	run grep -vE '^[a-z0-9][a-z0-9.+-]* [0-9][A-Za-z0-9.+~:-]*$' "$lock"
+	assert_failure
+	for p in busybox-static qemu-system-arm socat jq stress-ng fio; do
+		grep -q "^$p " "$lock" || fail "$p is not in $lock"
+	done
+	grep -q '^linux-image-6\.12\.' "$lock"
+	[ -x "$TOP/.cache/stage/arm64/root/usr/bin/qemu-system-aarch64" ]
 }

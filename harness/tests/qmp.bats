@@ -1,12 +1,12 @@
 #!/usr/bin/env bats
-# harness/qmp and harness/lib/qmp.sh against fake QMP servers (socat + fixtures/qmp/fake-qmp.sh).
+# harness/kvmhost/qmp and harness/lib/kvmhost/qmp.sh against fake QMP servers (socat + fixtures/qmp/fake-qmp.sh).
 
 # shellcheck disable=SC2154 # $stderr is set by bats' run --separate-stderr
 bats_require_minimum_version 1.5.0
 load fixtures/qmp/helpers
 
 setup() {
-	QMP=$HARNESS/qmp
+	QMP=$HARNESS/kvmhost/qmp
 	S=$BATS_TEST_TMPDIR/fake.sock
 	unset QMP_TIMEOUT QMP_EVENTS
 }
@@ -180,17 +180,17 @@ RESUME" ]
 }
 
 @test "qmp.sh: qmp_seconds_to_ms and qmp_now_ms" {
-	run sh -c ". '$HARNESS/lib/qmp.sh'; qmp_seconds_to_ms 10; qmp_seconds_to_ms 0.5; qmp_seconds_to_ms 1.25; qmp_seconds_to_ms 007; qmp_seconds_to_ms 0"
+	run sh -c ". '$HARNESS/lib/kvmhost/qmp.sh'; qmp_seconds_to_ms 10; qmp_seconds_to_ms 0.5; qmp_seconds_to_ms 1.25; qmp_seconds_to_ms 007; qmp_seconds_to_ms 0"
 	[ "$output" = "10000
 500
 1250
 7000
 0" ]
 	for bad in '' abc 1.2.3 .5 -1 1e3; do
-		run sh -c ". '$HARNESS/lib/qmp.sh'; qmp_seconds_to_ms '$bad'"
+		run sh -c ". '$HARNESS/lib/kvmhost/qmp.sh'; qmp_seconds_to_ms '$bad'"
 		[ "$status" -ne 0 ]
 	done
-	run sh -c ". '$HARNESS/lib/qmp.sh'; a=\$(qmp_now_ms); sleep 0.3; b=\$(qmp_now_ms); echo \$((b - a))"
+	run sh -c ". '$HARNESS/lib/common.sh'; . '$HARNESS/lib/kvmhost/qmp.sh'; a=\$(qmp_now_ms); sleep 0.3; b=\$(qmp_now_ms); echo \$((b - a))"
 	[ "$output" -ge 280 ]
 	[ "$output" -lt 1000 ]
 }

@@ -67,9 +67,12 @@ setup() {
 
 @test "report: native run takes the kernel from the runner; a layer that exited non-zero without a failure counts one" {
 	mkdir -p "$BATS_TEST_TMPDIR/c"
-	printf 'TAP version 13\n1..1\n# kernel 6.12.1-apf on aarch64\nok 1 vendor_hyp\nselftests: 1 passed, 0 failed, 0 skipped\ncheck-layer-exit=0\n' >"$BATS_TEST_TMPDIR/c/selftests.log"
-	printf 'Segmentation fault\ncheck-layer-exit=139\n' >"$BATS_TEST_TMPDIR/c/workloads.log"
-	printf 'ok 1 - x\ncheck-layer-exit=2\n' >"$BATS_TEST_TMPDIR/c/smoke.log"
+	printf 'TAP version 13\n1..1\n# kernel 6.12.1-apf on aarch64\nok 1 vendor_hyp\nselftests: 1 passed, 0 failed, 0 skipped\n' >"$BATS_TEST_TMPDIR/c/selftests.log"
+	echo 0 >"$BATS_TEST_TMPDIR/c/selftests.rc"
+	printf 'Segmentation fault\n' >"$BATS_TEST_TMPDIR/c/workloads.log"
+	echo 139 >"$BATS_TEST_TMPDIR/c/workloads.rc"
+	printf 'ok 1 - x\n' >"$BATS_TEST_TMPDIR/c/smoke.log"
+	echo 2 >"$BATS_TEST_TMPDIR/c/smoke.rc"
 	run sh "$R" --check-dir "$BATS_TEST_TMPDIR/c"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"kernel:    6.12.1-apf, natively on this aarch64 host"* ]]
@@ -96,4 +99,28 @@ setup() {
 	dash "$R" --check-dir "$FIX/check-patched" --all >"$BATS_TEST_TMPDIR/d"
 	busybox sh "$R" --check-dir "$FIX/check-patched" --all >"$BATS_TEST_TMPDIR/b"
 	diff -u "$BATS_TEST_TMPDIR/d" "$BATS_TEST_TMPDIR/b"
+}
+
+@test "check and report agree: a whole-layer SKIP (selftests with LAB_ARCH=x86_64) is one skip, not a failure" {
+	d=$BATS_TEST_TMPDIR/c
+	CHECK_DIR=$d CHECK_REPORT="sh $R --check-dir $d" run sh "$TOP/harness/check" \
+		"selftests=echo '1..0 # SKIP the selftests are arm64 KVM tests (LAB_ARCH=x86_64)'" \
+		"unit=printf 'TAP version 13\n1..1\nok 1 - a\n'"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$d/selftests.rc")" = 0 ]
+	[[ "$output" == *"selftests     0 passed,   0 failed,   1 skipped"* ]]
+	[[ "$output" == *"the selftests are arm64 KVM tests (LAB_ARCH=x86_64) (1): selftests/(whole layer)"* ]]
+	[[ "$output" == *"verdict: PASS (1 passed, 1 skipped)"* ]]
+	[[ "$output" == *"# Totals: pass:1 fail:0 xfail:0 xpass:0 skip:1 error:0"$'\n'"1 passed, 0 failed, 1 skipped" ]]
+}
+
+@test "check and report agree: a layer that exits non-zero with nothing failed counts one failure in both" {
+	d=$BATS_TEST_TMPDIR/c
+	CHECK_DIR=$d CHECK_REPORT="sh $R --check-dir $d" run sh "$TOP/harness/check" "unit=echo 'ok 1 - a'; exit 3"
+	[ "$status" -eq 1 ]
+	[ "$(cat "$d/unit.rc")" = 3 ]
+	[[ "$output" == *"unit          1 passed,   1 failed,   0 skipped  exited 3 with no failure counted"* ]]
+	[[ "$output" == *"verdict: FAIL (1 failed)"* ]]
+	[[ "$output" == *"unit: exited 3 with no failure counted"* ]]
+	[[ "$output" == *"1 passed, 1 failed, 0 skipped" ]]
 }

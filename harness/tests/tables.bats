@@ -416,8 +416,10 @@ bad() {
 }
 
 @test "a fresh copy builds the statistics tool on demand" {
-	mkdir -p "$BATS_TEST_TMPDIR/h"
+	mkdir -p "$BATS_TEST_TMPDIR/h/lib" "$BATS_TEST_TMPDIR/h/profiles"
 	cp "$T" "$BATS_TEST_TMPDIR/h/"
+	cp "$BATS_TEST_DIRNAME/../lib/common.sh" "$BATS_TEST_TMPDIR/h/lib/"
+	cp "$BATS_TEST_DIRNAME/../profiles/scenarios" "$BATS_TEST_TMPDIR/h/profiles/"
 	mkdir "$BATS_TEST_TMPDIR/h/tables.d"
 	cp "$BATS_TEST_DIRNAME"/../tables.d/*.awk "$BATS_TEST_DIRNAME"/../tables.d/*.c \
 		"$BATS_TEST_DIRNAME"/../tables.d/*.sh "$BATS_TEST_DIRNAME"/../tables.d/Makefile \

@@ -77,7 +77,7 @@ lab_parse_run_options() {
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--timeout | --put | --results | --mem | --smp | --swap | --swap-iops)
-			[ $# -ge 2 ] || usage_error "$1 needs a value"
+			opt_value "$@"
 			case $1 in
 			--timeout) RUN_TIMEOUT=$2 ;;
 			--put)
@@ -142,9 +142,9 @@ stage_puts() {
 lab_qemu_cmd() {
 	_arch=$1
 	_tmp=$2
-	_append="panic=-1 quiet apf.level=1"
-	[ "$RUN_SWAP" -gt 0 ] && _append="$_append apf.swap=1"
-	[ "$(lab_store_mode)" = disk ] && _append="$_append apf.store=system,guest"
+	_append="panic=-1 quiet $LAB_KEY_LEVEL=1"
+	[ "$RUN_SWAP" -gt 0 ] && _append="$_append $LAB_KEY_SWAP=1"
+	[ "$(lab_store_mode)" = disk ] && _append="$_append $LAB_KEY_STORE=system,guest"
 	case $_arch in
 	arm64)
 		set -- qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 \
@@ -161,18 +161,18 @@ lab_qemu_cmd() {
 	set -- "$@" -smp "$RUN_SMP" -m "$RUN_MEM" -nodefaults -display none -no-reboot \
 		-chardev "file,id=con,path=$_tmp/console" -serial chardev:con \
 		-chardev "file,id=res,path=$_tmp/results.tar" \
-		-device virtserialport,chardev=res,name=apf.results \
+		-device "virtserialport,chardev=res,name=$LAB_RESULTS_PORT" \
 		-kernel "$LAB_KERNEL" -initrd "$_tmp/initrd"
 	if [ "$RUN_SWAP" -gt 0 ]; then
 		truncate -s "${RUN_SWAP}M" "$_tmp/swap.img"
 		set -- "$@" -drive "file=$_tmp/swap.img,format=raw,if=none,id=swap,cache=none,aio=threads${RUN_SWAP_IOPS:+,throttling.iops-total=$RUN_SWAP_IOPS}" \
-			-device "$_blk,drive=swap,serial=apf-swap"
+			-device "$_blk,drive=swap,serial=$LAB_SERIAL_SWAP"
 	fi
 	if [ "$(lab_store_mode)" = disk ]; then
 		set -- "$@" -drive "file=$LAB_SYSTEM_STORE.ext4,format=raw,if=none,id=store-system,readonly=on" \
-			-device "$_blk,drive=store-system,serial=apf-store-system" \
+			-device "$_blk,drive=store-system,serial=${LAB_SERIAL_STORE}system" \
 			-drive "file=$LAB_GUEST_STORE.ext4,format=raw,if=none,id=store-guest,readonly=on" \
-			-device "$_blk,drive=store-guest,serial=apf-store-guest"
+			-device "$_blk,drive=store-guest,serial=${LAB_SERIAL_STORE}guest"
 	fi
 	for _q; do
 		printf "'%s' " "$(printf '%s' "$_q" | sed "s/'/'\\\\''/g")"
@@ -209,16 +209,12 @@ lab_run() {
 	mkdir -p "$_tmp/job/job" "$_tmp/job/work"
 	stage_puts "$_tmp/job/work"
 	printf 'cd /work\n%s\n' "$RUN_CMD" >"$_tmp/job/job/run"
-	make_cpio "$_tmp/job" "$_tmp/job.cpio"
-	lab_build_suite "$_top" "$_tmp/suite.cpio" "$LAB_ARCH"
-	{
-		lab_cat_layers "$(lab_store_mode)"
-		cat "$_tmp/suite.cpio" "$_tmp/job.cpio"
-	} >"$_tmp/initrd"
+	lab_initrd "$_top" "$_tmp/job" "$(lab_store_mode)" >"$_tmp/initrd"
 	_log=$(lab_new_log "$_top")
 	eval "set -- $(lab_qemu_cmd "$LAB_ARCH" "$_tmp")"
 	log "booting the $LAB_ARCH lab ($LAB_KERNEL_ID, timeout ${RUN_TIMEOUT}s, log $_log)"
-	_t0=$(now_s)
+	now_cs
+	_t0=$NOW_CS
 	"$@" </dev/null >"$_tmp/qemu.out" 2>&1 &
 	_qpid=$!
 	at_exit "kill_tree $_qpid"
@@ -236,41 +232,49 @@ lab_run() {
 		log "TIMEOUT after ${RUN_TIMEOUT}s: the lab was killed (log: $_log)"
 		return 124
 	fi
+	if [ -n "$WATCH_STOP" ]; then
+		[ "$RUN_QUIET" = 1 ] && tail -n 20 "$_log" >&2
+		log "lab stopped: $WATCH_STOP (log: $_log)"
+		return 125
+	fi
 	if [ -s "$_tmp/results.tar" ]; then
 		tar -xf "$_tmp/results.tar" -C "$_res" 2>>"$_log" || true
 	fi
-	if [ ! -f "$_res/.rc" ]; then
+	if [ ! -f "$_res/$LAB_STATUS_FILE" ]; then
 		[ "$RUN_QUIET" = 1 ] && tail -n 20 "$_log" >&2
 		log "lab failure: the lab host returned no status (qemu exit $_status; log: $_log)"
 		return 125
 	fi
-	_rc=$(cat "$_res/.rc")
-	rm -f "$_res/.rc"
-	log "exit $_rc after $(elapsed_since "$_t0") s, first output at ${WATCH_FIRST_OUTPUT_S:-?} s (results: $_res, log: $_log)"
+	_rc=$(cat "$_res/$LAB_STATUS_FILE")
+	rm -f "$_res/$LAB_STATUS_FILE" "$_res/$LAB_TIMES_FILE"
+	log "exit $_rc after $(elapsed_s "$_t0") s, first output at ${WATCH_FIRST_OUTPUT_S:-?} s (results: $_res, log: $_log)"
 	return "$_rc"
 }
 
-# Native: run the command here, with the same environment the lab host gives it.
+# Native: run the command here, with the same environment the lab host gives it
+# (harness/LAB.md): cwd as /work, RESULTS, the KVM-host commands on PATH.
 lab_run_native() {
 	_top=$1
+	make -s -C "$_top/harness/probe" ARCH_TARGET=host >&2 || die "building the KVM probe failed"
 	make_tmpdir _tmp native
 	_res=$(lab_results_dir "$_top")
 	stage_puts "$_tmp"
 	_log=$(lab_new_log "$_top")
 	log "running natively (timeout ${RUN_TIMEOUT}s, log $_log)"
-	_t0=$(now_s)
+	now_cs
+	_t0=$NOW_CS
 	(
 		cd "$_tmp" || exit 125
-		export RESULTS="$_res" PATH="$_top/harness:$PATH"
+		export RESULTS="$_res" PATH="$_top/harness/kvmhost:$_top/harness/probe/build/host:$PATH"
 		_c=0
 		eval "timeout -k 5 $RUN_TIMEOUT $RUN_CMD" </dev/null || _c=$?
-		echo "$_c" >"$_tmp/.rc"
+		echo "$_c" >"$_tmp/$LAB_STATUS_FILE"
 	) 2>&1 | tee "$_log"
-	_rc=$(cat "$_tmp/.rc" 2>/dev/null || echo 125)
+	_rc=$(cat "$_tmp/$LAB_STATUS_FILE" 2>/dev/null || echo 125)
 	if [ "$_rc" = 124 ]; then
 		log "TIMEOUT after ${RUN_TIMEOUT}s (log: $_log)"
 	else
-		log "exit $_rc after $(elapsed_since "$_t0") s (results: $_res, log: $_log)"
+		log "exit $_rc after $(elapsed_s "$_t0") s (results: $_res, log: $_log)"
 	fi
 	return "$_rc"
 }
@@ -296,10 +300,10 @@ lab_native_guest_dir() {
 	echo "$_ng"
 }
 
-# Run one of the lab.d check scripts (TAP) in the lab host or natively.
+# Run one of the KVM-host check commands (TAP) in the lab host or natively: the same
+# command line both ways, found on the PATH (harness/kvmhost).
 lab_script() {
-	lab_parse_run_options --timeout "$3" -- sh "/suite/harness/lab.d/$4"
-	[ "$2" = native ] && RUN_CMD="sh '$1/harness/lab.d/$4'"
+	lab_parse_run_options --timeout "$3" -- "$4"
 	lab_run "$1" "$2"
 }
 
@@ -312,17 +316,19 @@ kv_median() {
 		awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+# Lab boot time, and nested guest boot times N times each (harness/kvmhost/boot-times).
 lab_bench() {
-	lab_parse_run_options --timeout 600 --quiet -- sh /suite/harness/lab.d/boot-bench "$3"
-	[ "$2" = native ] && RUN_CMD="sh '$1/harness/lab.d/boot-bench' $3"
+	lab_parse_run_options --timeout 600 --quiet -- boot-times "$3"
+	make_tmpdir RUN_RESULTS boot-times
 	_rc=0
-	_t0=$(now_s)
+	now_cs
+	_t0=$NOW_CS
 	lab_run "$1" "$2" || _rc=$?
-	_whole=$(elapsed_since "$_t0")
-	_kv=$1/.cache/lab/results/boot-bench.kv
-	echo "lab boot to first output: ${WATCH_FIRST_OUTPUT_S:-n/a} s (target <= 5.25 s = 1.5 x 3.5 s)"
-	echo "nested guest, DESIGN.md's recipe (busybox initramfs, -nic none), QEMU launch to exit:"
-	echo "  median $(kv_median "$_kv" recipe_exit_s) s of: $(kv_values "$_kv" recipe_exit_s)(target <= 8.55 s = 1.5 x 5.7 s)"
+	_whole=$(elapsed_s "$_t0")
+	_kv=$RUN_RESULTS/boot-times.kv
+	echo "lab boot to first output: ${WATCH_FIRST_OUTPUT_S:-n/a} s"
+	echo "nested guest, bare (busybox initramfs, -nic none, no other device), QEMU launch to exit:"
+	echo "  median $(kv_median "$_kv" recipe_exit_s) s of: $(kv_values "$_kv" recipe_exit_s)"
 	echo "nested guest of the suite (results port), QEMU launch to first output / to exit with results:"
 	echo "  median $(kv_median "$_kv" suite_first_output_s) / $(kv_median "$_kv" suite_exit_s) s; first output: $(kv_values "$_kv" suite_first_output_s)(the first is the lab's first guest: QEMU and the kernel read from disk)"
 	echo "nested guest kernel's own clock at its first output: median $(kv_median "$_kv" suite_guest_clock_s) s (it starts at the kernel's time_init, not at QEMU launch)"

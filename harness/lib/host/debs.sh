@@ -1,6 +1,7 @@
 # shellcheck shell=sh
 # Debian package handling for harness/deps: host package checks and installs, and the
-# download of target-architecture packages (with their dependency closure) into a cache.
+# target-architecture packages the lab images are made of, resolved and extracted by
+# mmdebstrap into .cache/stage/<arch> with their versions in a lock file.
 
 dpkg_arch() {
 	case $1 in
@@ -101,34 +102,18 @@ debs_dir() {
 # What the cache must hold for an arch: the list file's content and the kernel choice.
 debs_wanted() {
 	list_packages "$1/harness/deps.d/$2.list"
+	[ ! -f "$1/harness/deps.d/$2.pref" ] || cat "$1/harness/deps.d/$2.pref"
 	echo "kernels: $KERNEL_SERIES"
 }
 
 KERNEL_SERIES="6.12 6.1"
 
+# Complete when the stamp matches what the lists ask for and the staging tree is there.
 debs_complete() {
 	_d=$(debs_dir "$1" "$2")
 	[ -f "$_d/.complete" ] || return 1
-	[ "$(cat "$_d/.complete")" = "$(debs_wanted "$1" "$2")" ]
-}
-
-# Dependency closure of the roots for one dpkg architecture, as downloadable names.
-debs_closure() {
-	_da=$1
-	shift
-	_native=$(dpkg --print-architecture)
-	_q=""
-	for _p; do _q="$_q $_p:$_da"; done
-	# shellcheck disable=SC2086
-	apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
-		--no-replaces --no-enhances $_q 2>/dev/null |
-		awk -v da="$_da" -v native="$_native" '
-			/^[ <]/ { next }
-			{
-				n = split($1, f, ":")
-				if (n == 2 && f[2] == da) print f[1]
-				else if (n == 1 && da == native) print f[1]
-			}' | sort -u
+	[ "$(cat "$_d/.complete")" = "$(debs_wanted "$1" "$2")" ] || return 1
+	[ -d "$1/.cache/stage/$2/root/usr" ]
 }
 
 # The newest linux-image-cloud-<arch> package of a kernel series (6.12 or 6.1).
@@ -145,35 +130,69 @@ kernel_package() {
 	done
 }
 
+# The host's apt sources that name bookworm, for mmdebstrap (so a mirror or proxy
+# configured here is used for the target packages too).
+apt_sources() {
+	for _f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+		[ -f "$_f" ] && grep -qs '^[^#]*bookworm' "$_f" && echo "$_f"
+	done
+	return 0
+}
+
+# The target packages of an arch with their dependencies, as apt resolves them, extracted
+# by mmdebstrap --variant=extract (no maintainer scripts run) into .cache/stage/<arch>/root;
+# their .debs kept in .cache/debs/<arch>/ and the versions apt chose in
+# .cache/debs/<arch>/lock (one "name version" a line). The kernels (no closure: their files only) are downloaded beside them and listed
+# in .cache/debs/<arch>/kernels as "series package".
 debs_download() {
 	_top=$1
 	_arch=$2
 	_da=$(dpkg_arch "$_arch")
 	_d=$(debs_dir "$_top" "$_arch")
-	mkdir -p "$_d"
+	_stage=$_top/.cache/stage/$_arch
+	mkdir -p "$_d/kernels"
 	rm -f "$_d/.complete"
-	# shellcheck disable=SC2046
-	_pkgs=$(debs_closure "$_da" $(list_packages "$_top/harness/deps.d/$_arch.list"))
-	[ -n "$_pkgs" ] || die "could not resolve the $_arch package closure (apt lists for $_da missing?)"
-	: >"$_d/kernels"
+	_sources=$(apt_sources)
+	[ -n "$_sources" ] || die "no bookworm apt sources in /etc/apt to download the $_arch packages from"
+	_include=$(list_packages "$_top/harness/deps.d/$_arch.list" | tr '\n' ',')
+	log "$_arch: resolving and extracting ${_include%,} with their dependencies (mmdebstrap)"
+	rm -rf "$_stage"
+	mkdir -p "$_stage"
+	# deps.d/<arch>.pref: apt preferences for the target packages (which come from backports)
+	_pref=$_top/harness/deps.d/$_arch.pref
+	# shellcheck disable=SC2016 # $1 is mmdebstrap's: the chroot
+	set -- --setup-hook='mkdir -p "$1"/etc/apt/preferences.d/'
+	[ -f "$_pref" ] && set -- "$@" --setup-hook="upload $_pref /etc/apt/preferences.d/apf-suite.pref"
+	# exactly the .debs apt chose end up in $_d: the lock is made from them
+	rm -f "$_d"/*.deb
+	# shellcheck disable=SC2086 # one word a source file
+	mmdebstrap --quiet --variant=extract --architectures="$_da" --include="${_include%,}" "$@" \
+		--extract-hook="sync-out /var/cache/apt/archives $_d" \
+		bookworm "$_stage/root" $_sources >"$_stage/mmdebstrap.log" 2>&1 ||
+		die "mmdebstrap failed for $_arch (log: $_stage/mmdebstrap.log)"
+	# the .debs live in $_d, not twice in the staging tree
+	rm -rf "$_d/partial" "$_stage/root/var/cache/apt"
+	# shellcheck disable=SC2016 # dpkg-deb's format, not the shell's
+	for _deb in "$_d"/*.deb; do
+		dpkg-deb --show --showformat='${Package} ${Version}\n' "$_deb"
+	done | sort >"$_d/lock"
+	: >"$_d/kernels/list"
 	for _s in $KERNEL_SERIES; do
 		_k=$(kernel_package "$_da" "$_s")
 		[ -n "$_k" ] || die "no linux-image-cloud-$_da kernel of series $_s in the apt lists"
-		echo "$_s $_k" >>"$_d/kernels"
-		_pkgs="$_pkgs $_k"
+		echo "$_s $_k" >>"$_d/kernels/list"
+		set -- "$_d/kernels/${_k}"_*.deb
+		if [ ! -e "$1" ]; then
+			log "downloading $_k"
+			(cd "$_d/kernels" && apt-get download -q -o APT::Sandbox::User=root "$_k:$_da" >/dev/null) ||
+				die "apt-get download failed for $_k"
+		fi
+		set -- "$_d/kernels/${_k}"_*.deb
+		mkdir -p "$_stage/kernel-$_s"
+		dpkg-deb -x "$1" "$_stage/kernel-$_s" || die "cannot unpack $1"
+		# shellcheck disable=SC2016 # dpkg-deb's format, not the shell's
+		dpkg-deb --show --showformat='${Package} ${Version}\n' "$1" >>"$_d/lock"
 	done
-	_get=""
-	for _p in $_pkgs; do
-		set -- "$_d/${_p}"_*.deb
-		[ -e "$1" ] || _get="$_get $_p:$_da"
-	done
-	if [ -n "$_get" ]; then
-		log "downloading $(echo "$_get" | wc -w) $_arch packages into $_d"
-		# shellcheck disable=SC2086
-		(cd "$_d" && apt-get download -q -o APT::Sandbox::User=root $_get >/dev/null) ||
-			die "apt-get download failed for $_arch"
-	fi
-	echo "$_pkgs" | tr ' ' '\n' | sed '/^$/d' | sort -u >"$_d/packages"
 	debs_wanted "$_top" "$_arch" >"$_d/.complete"
-	log "$_arch: $(wc -l <"$_d/packages") packages cached"
+	log "$_arch: $(wc -l <"$_d/lock") packages ($_d/lock), staged in $_stage"
 }

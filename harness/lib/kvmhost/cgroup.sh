@@ -18,8 +18,6 @@
 
 : "${CGROUP_ROOT:=/sys/fs/cgroup}"
 
-_cg_msg() { printf '%s: %s\n' "${APF_PROG:-cgroup}" "$*" >&2; }
-
 # Profile keys -> cgroup files.
 _CG_KEYS="memory_max memory_high memory_low memory_min memory_swap_max memory_zswap_max memory_oom_group"
 
@@ -56,7 +54,7 @@ END {
 
 cg_profile_parse() {
 	if [ ! -f "$1" ] || [ ! -r "$1" ]; then
-		_cg_msg "$1: no such profile file"
+		msg "$1: no such profile file"
 		return 2
 	fi
 	awk -v file="$1" -v keys="$_CG_KEYS" "$_CG_PARSE_AWK" "$1"
@@ -73,7 +71,7 @@ cg_profile_path() {
 _cg_check_name() {
 	case $1 in
 	'' | /* | */ | *//* | *[!A-Za-z0-9_./-]* | . | .. | ./* | ../* | */./* | */../* | */. | */..)
-		_cg_msg "bad cgroup name '$1' (letters, digits, _ . - and / for nesting)"
+		msg "bad cgroup name '$1' (letters, digits, _ . - and / for nesting)"
 		return 2
 		;;
 	esac
@@ -89,17 +87,17 @@ _cg_is_mount() {
 
 cg_check() {
 	if [ ! -d "$CGROUP_ROOT" ]; then
-		_cg_msg "CGROUP_ROOT=$CGROUP_ROOT: no such directory (mount cgroup2 there: mount -t cgroup2 none $CGROUP_ROOT)"
+		msg "CGROUP_ROOT=$CGROUP_ROOT: no such directory (mount cgroup2 there: mount -t cgroup2 none $CGROUP_ROOT)"
 		return 2
 	fi
 	if [ ! -f "$CGROUP_ROOT/cgroup.controllers" ]; then
 		_cc_v2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts 2>/dev/null)
 		_cc_v1=$(awk '$3 == "cgroup" && $4 ~ /(^|,)memory(,|$)/ { print $2; exit }' /proc/mounts 2>/dev/null)
-		_cg_msg "$CGROUP_ROOT is not a cgroup v2 hierarchy: this host has a cgroup v1/hybrid layout${_cc_v1:+ (memory controller on v1 at $_cc_v1)}${_cc_v2:+, cgroup2 at $_cc_v2}; the harness needs cgroup v2 with the memory controller (boot with systemd.unified_cgroup_hierarchy=1, or mount -t cgroup2 none DIR on a host whose memory controller is not bound to v1, and set CGROUP_ROOT=DIR)"
+		msg "$CGROUP_ROOT is not a cgroup v2 hierarchy: this host has a cgroup v1/hybrid layout${_cc_v1:+ (memory controller on v1 at $_cc_v1)}${_cc_v2:+, cgroup2 at $_cc_v2}; the harness needs cgroup v2 with the memory controller (boot with systemd.unified_cgroup_hierarchy=1, or mount -t cgroup2 none DIR on a host whose memory controller is not bound to v1, and set CGROUP_ROOT=DIR)"
 		return 2
 	fi
 	if ! grep -qw memory "$CGROUP_ROOT/cgroup.controllers"; then
-		_cg_msg "cgroup v2 at $CGROUP_ROOT has no memory controller (cgroup.controllers: $(cat "$CGROUP_ROOT/cgroup.controllers")); it is bound to a v1 hierarchy or disabled (cgroup_disable=memory)"
+		msg "cgroup v2 at $CGROUP_ROOT has no memory controller (cgroup.controllers: $(cat "$CGROUP_ROOT/cgroup.controllers")); it is bound to a v1 hierarchy or disabled (cgroup_disable=memory)"
 		return 2
 	fi
 	return 0
@@ -128,7 +126,7 @@ _cg_pick_mode() {
 _cg_enable_memory() {
 	grep -qw memory "$1/cgroup.subtree_control" 2>/dev/null && return 0
 	printf '+memory\n' >"$1/cgroup.subtree_control" 2>/dev/null || {
-		_cg_msg "cannot enable the memory controller in $1/cgroup.subtree_control (processes in a non-root cgroup? not root?)"
+		msg "cannot enable the memory controller in $1/cgroup.subtree_control (processes in a non-root cgroup? not root?)"
 		return 1
 	}
 }
@@ -155,7 +153,7 @@ cg_create() {
 		_cr_rest=${_cr_rest#*/}
 		if [ ! -d "$_cr_path" ]; then
 			mkdir "$_cr_path" || {
-				_cg_msg "cannot create $_cr_path"
+				msg "cannot create $_cr_path"
 				return 1
 			}
 		fi
@@ -163,12 +161,12 @@ cg_create() {
 	_cr_dir=$CGROUP_ROOT/$_cr_name
 	if [ "$_cg_mode" = tools ]; then
 		cgcreate -g "memory:$_cr_name" || {
-			_cg_msg "cgcreate -g memory:$_cr_name failed"
+			msg "cgcreate -g memory:$_cr_name failed"
 			return 1
 		}
 	else
 		[ -d "$_cr_dir" ] || mkdir "$_cr_dir" || {
-			_cg_msg "cannot create $_cr_dir"
+			msg "cannot create $_cr_dir"
 			return 1
 		}
 	fi
@@ -182,13 +180,13 @@ cg_create() {
 		_cr_f=${_cr_l%% *} _cr_v=${_cr_l#* }
 		if [ ! -e "$_cr_dir/$_cr_f" ]; then
 			IFS=$_cr_old_ifs
-			_cg_msg "$_cr_dir/$_cr_f does not exist: this kernel cannot apply $_cr_f=$_cr_v from $_cr_prof"
+			msg "$_cr_dir/$_cr_f does not exist: this kernel cannot apply $_cr_f=$_cr_v from $_cr_prof"
 			return 1
 		fi
 		if [ "$_cg_mode" = files ]; then
 			printf '%s\n' "$_cr_v" >"$_cr_dir/$_cr_f" || {
 				IFS=$_cr_old_ifs
-				_cg_msg "cannot write $_cr_v to $_cr_dir/$_cr_f"
+				msg "cannot write $_cr_v to $_cr_dir/$_cr_f"
 				return 1
 			}
 		else
@@ -199,7 +197,7 @@ cg_create() {
 	if [ "$_cg_mode" = tools ]; then
 		# shellcheck disable=SC2086 # -r FILE=VALUE pairs, validated: no blanks or globs
 		cgset $_cr_args "$_cr_name" || {
-			_cg_msg "cgset$_cr_args $_cr_name failed"
+			msg "cgset$_cr_args $_cr_name failed"
 			return 1
 		}
 	fi
@@ -209,7 +207,7 @@ cg_create() {
 _cg_exists() {
 	_cg_check_name "$1" || return 2
 	[ -d "$CGROUP_ROOT/$1" ] || {
-		_cg_msg "no cgroup $1 under $CGROUP_ROOT (create it first)"
+		msg "no cgroup $1 under $CGROUP_ROOT (create it first)"
 		return 1
 	}
 }
@@ -219,7 +217,7 @@ cg_exec() {
 	_ce_name=$1
 	shift
 	[ $# -gt 0 ] || {
-		_cg_msg "exec: no command"
+		msg "exec: no command"
 		return 2
 	}
 	_cg_pick_mode
@@ -288,7 +286,7 @@ cg_destroy() {
 		_cd_pids=$(_cg_pids "$_cd_dir")
 		[ -z "$_cd_pids" ] && break
 		if [ "$_cd_i" -ge 50 ]; then
-			_cg_msg "cgroup $1: processes still alive after 5 s: $(printf "%s" "$_cd_pids" | tr "\n" " ")"
+			msg "cgroup $1: processes still alive after 5 s: $(printf "%s" "$_cd_pids" | tr "\n" " ")"
 			return 1
 		fi
 		[ "$_cd_i" = 0 ] && log "cgroup $1: killing $(printf "%s" "$_cd_pids" | tr "\n" " ")"
@@ -313,7 +311,7 @@ cg_destroy() {
 				[ -f "$_cd_f" ] && rm -f "$_cd_f"
 			done
 		fi
-		rmdir "$_cd_d" 2>/dev/null || _cg_msg "cannot remove $_cd_d"
+		rmdir "$_cd_d" 2>/dev/null || msg "cannot remove $_cd_d"
 	done
 	[ ! -d "$_cd_dir" ] || return 1
 	return 0

@@ -18,8 +18,6 @@
 MIG_RC_FAILED=1
 MIG_RC_TIMEOUT=124
 
-_mig_msg() { printf '%s: %s\n' "${APF_PROG:-migrate}" "$*" >&2; }
-
 mig_decide() {
 	_md_status=$1 _md_elapsed=$2 _md_timeout=$3 _md_after=$4 _md_requested=$5
 	case $_md_status in
@@ -100,7 +98,7 @@ _mig_qmp() {
 	shift
 	qmp_exec "$@" && return 0
 	_mq_rc=$?
-	_mig_msg "$_mq_what: QMP $2 on $1 failed (exit $_mq_rc)"
+	msg "$_mq_what: QMP $2 on $1 failed (exit $_mq_rc)"
 	return "$_mq_rc"
 }
 
@@ -111,7 +109,7 @@ _mig_set_cap() { # SOCKET CAPABILITY
 
 mig_run() {
 	_mr_tmp=$(mktemp -d "${TMPDIR:-/tmp}/apf-mig.XXXXXX") || {
-		_mig_msg "cannot create a temporary directory"
+		msg "cannot create a temporary directory"
 		return 1
 	}
 	_mr_rc=0
@@ -125,7 +123,7 @@ _mig_run_in() {
 	_mr_final=fail
 	if [ -n "${MIG_RAW:-}" ]; then
 		mkdir -p "$MIG_RAW" || {
-			_mig_msg "cannot create $MIG_RAW"
+			msg "cannot create $MIG_RAW"
 			return 1
 		}
 		: >"$MIG_RAW/src-progress.jsonl"
@@ -139,7 +137,7 @@ _mig_run_in() {
 		>/dev/null || return 1
 	log "source $MIG_SRC: capability postcopy-ram"
 	_mig_set_cap "$MIG_SRC" postcopy-ram || {
-		_mig_msg "source: cannot enable postcopy-ram"
+		msg "source: cannot enable postcopy-ram"
 		return 1
 	}
 	_mig_set_cap "$MIG_SRC" postcopy-blocktime 2>"$_mr_dir/cap.err" ||
@@ -185,7 +183,7 @@ _mig_run_in() {
 				_mr_qfail=$((_mr_qfail + 1))
 				if [ "$_mr_qfail" -ge 3 ]; then
 					cat "$_mr_dir/reply.err" >&2
-					_mig_msg "source: query-migrate keeps failing: giving up"
+					msg "source: query-migrate keeps failing: giving up"
 					_mr_status=failed
 				fi
 			fi
@@ -203,7 +201,7 @@ _mig_run_in() {
 			log "source: migrate-start-postcopy after $_mr_elapsed ms (status $_mr_status)"
 			_mr_requested=1
 			if ! qmp_exec "$MIG_SRC" migrate-start-postcopy >/dev/null; then
-				_mig_msg "source: migrate-start-postcopy failed: cancelling"
+				msg "source: migrate-start-postcopy failed: cancelling"
 				qmp_exec "$MIG_SRC" migrate_cancel >/dev/null
 				_mr_action=failed
 				break
@@ -217,9 +215,9 @@ _mig_run_in() {
 
 	case $_mr_action in
 	timeout)
-		_mig_msg "timeout: status '$_mr_status' after $_mr_wall ms (limit $MIG_TIMEOUT_MS ms): migrate_cancel"
+		msg "timeout: status '$_mr_status' after $_mr_wall ms (limit $MIG_TIMEOUT_MS ms): migrate_cancel"
 		qmp_exec "$MIG_SRC" migrate_cancel >/dev/null ||
-			_mig_msg "migrate_cancel failed (a post-copy migration cannot always be cancelled: the guest may be lost)"
+			msg "migrate_cancel failed (a post-copy migration cannot always be cancelled: the guest may be lost)"
 		qmp_exec "$MIG_SRC" query-migrate >"$_mr_dir/reply" 2>/dev/null && cp "$_mr_dir/reply" "$_mr_dir/src.json"
 		_mr_final=timeout
 		;;
@@ -236,7 +234,7 @@ _mig_run_in() {
 			cp "$_mr_dir/reply" "$_mr_dir/dst.json"
 			_mr_dstatus=$(jq -r '.status // "none"' "$_mr_dir/reply")
 		else
-			_mig_msg "destination: query-migrate failed: $(head -n 1 "$_mr_dir/reply.err")"
+			msg "destination: query-migrate failed: $(head -n 1 "$_mr_dir/reply.err")"
 			_mr_dstatus=unknown
 			break
 		fi
@@ -246,13 +244,13 @@ _mig_run_in() {
 		esac
 		_mr_dwait=$((_mr_dwait + MIG_POLL_MS))
 		if [ "$_mr_dwait" -ge 10000 ]; then
-			_mig_msg "destination still '$_mr_dstatus' 10 s after the source completed"
+			msg "destination still '$_mr_dstatus' 10 s after the source completed"
 			break
 		fi
 		qmp_sleep_ms "$MIG_POLL_MS"
 	done
 	if [ "$_mr_final" = completed ] && [ "$_mr_dstatus" = failed ]; then
-		_mig_msg "the source completed but the destination failed"
+		msg "the source completed but the destination failed"
 		_mr_final=failed
 	fi
 
@@ -275,7 +273,7 @@ _mig_run_in() {
 	} >"$_mr_dir/out"
 	if [ -n "${MIG_OUT:-}" ]; then
 		if ! { cp "$_mr_dir/out" "$MIG_OUT.tmp.$$" && mv -f "$MIG_OUT.tmp.$$" "$MIG_OUT"; }; then
-			_mig_msg "cannot write $MIG_OUT"
+			msg "cannot write $MIG_OUT"
 			return 1
 		fi
 	else
@@ -290,6 +288,6 @@ _mig_run_in() {
 	timeout) return $MIG_RC_TIMEOUT ;;
 	esac
 	_mr_desc=$(sed -n 's/^mig_error_desc=//p' "$_mr_dir/out")
-	_mig_msg "migration failed (source status '$_mr_status'${_mr_desc:+: $_mr_desc})"
+	msg "migration failed (source status '$_mr_status'${_mr_desc:+: $_mr_desc})"
 	return $MIG_RC_FAILED
 }

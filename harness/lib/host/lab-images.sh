@@ -75,13 +75,34 @@ lab_lab_tools() {
 /usr/bin/cgexec /usr/bin/cgdelete /usr/bin/cgget /usr/bin/cgclassify"
 }
 
+# The images' /init: image/init with the contract's names (lib/contract.sh) in front of
+# it, as its header says: image code sources nothing at run time.
+lab_image_init() {
+	{
+		echo '#!/bin/sh'
+		grep -v '^#' "$1/harness/lib/contract.sh"
+		sed 1d "$1/harness/image/init"
+	} >"$2"
+	chmod +x "$2"
+}
+
+# The build key of an image of ARCH: the staged packages' versions, what goes into every
+# image (/init, the contract) and the code that builds them, and the extra inputs given.
+lab_image_key() {
+	_ik_top=$1
+	_ik_arch=$2
+	shift 2
+	inputs_key "$_ik_top/.cache/debs/$_ik_arch/lock" "$_ik_top/harness/image/init" \
+		"$_ik_top/harness/lib/contract.sh" "$_ik_top/harness/lib/host/image.sh" \
+		"$_ik_top/harness/lib/host/lab-images.sh" "$@"
+}
+
 # Build (or reuse) the system layer. Sets LAB_SYSTEM_CPIO and LAB_SYSTEM_STORE.
 lab_build_system() {
 	_top=$1
 	_arch=$2
 	_root=$_top/.cache/stage/$_arch/root
-	_key=$(inputs_key "$_top/.cache/stage/$_arch/.unpacked" "$_top/harness/lab.d/init" \
-		"$_top/harness/lib/image.sh" "$_top/harness/lib/lab-images.sh" "$LAB_KERNEL")
+	_key=$(lab_image_key "$_top" "$_arch" "$LAB_KERNEL")
 	LAB_SYSTEM_CPIO=$_top/.cache/lab/$_arch/system-$LAB_KERNEL_ID-$_key.cpio
 	LAB_SYSTEM_STORE=${LAB_SYSTEM_CPIO%.cpio}-store
 	[ -f "$LAB_SYSTEM_CPIO" ] && return 0
@@ -89,7 +110,7 @@ lab_build_system() {
 	_img=""
 	make_tmpdir _img system
 	install_busybox "$_root" "$_img"
-	cp "$_top/harness/lab.d/init" "$_img/init"
+	lab_image_init "$_top" "$_img/init"
 	# shellcheck disable=SC2046
 	copy_with_libs "$_root" "$_img" "$_arch" $(lab_lab_tools "$_arch")
 	mkdir -p "$_img/etc" "$_img/lab/guest" "$_img/var/run"
@@ -150,9 +171,7 @@ lab_build_guest() {
 	_arch=$2
 	_root=$_top/.cache/stage/$_arch/root
 	_wl=$(lab_workload_binary "$_top" "$_arch")
-	_key=$(inputs_key "$_top/.cache/stage/$_arch/.unpacked" "$_top/harness/lab.d/init" \
-		"$_top/harness/lib/image.sh" "$_top/harness/lib/lab-images.sh" "${_wl:-no-workload}" \
-		"$_top/harness/lab.d/apf-workload")
+	_key=$(lab_image_key "$_top" "$_arch" "${_wl:-no-workload}" "$_top/harness/image/apf-workload")
 	_dir=$_top/.cache/lab/$_arch
 	LAB_GUEST_LAYER=$_dir/guest-layer-$_key.cpio
 	LAB_GUEST_STORE=${LAB_GUEST_LAYER%.cpio}-store
@@ -161,12 +180,12 @@ lab_build_guest() {
 	_img=""
 	make_tmpdir _img guest
 	install_busybox "$_root" "$_img/base"
-	cp "$_top/harness/lab.d/init" "$_img/base/init"
+	lab_image_init "$_top" "$_img/base/init"
 	mkdir -p "$_img/base/etc" "$_img/base/usr/bin"
 	echo 'root:x:0:0:root:/root:/bin/sh' >"$_img/base/etc/passwd"
 	echo 'root:x:0:' >"$_img/base/etc/group"
 	[ -n "$_wl" ] && cp "$_wl" "$_img/base/usr/bin/testsuite-mem"
-	cp "$_top/harness/lab.d/apf-workload" "$_img/base/usr/bin/apf-workload"
+	cp "$_top/harness/image/apf-workload" "$_img/base/usr/bin/apf-workload"
 	copy_with_libs "$_root" "$_img/stress-ng" "$_arch" /usr/bin/stress-ng
 	copy_with_libs "$_root" "$_img/fio" "$_arch" /usr/bin/fio
 	mkdir -p "$_dir" "$_img/layer/lab/guest"
@@ -201,27 +220,32 @@ lab_each_layer() {
 	done
 }
 
-# The system and guest layers, concatenated, with their stores when MODE is initrd.
-lab_cat_layers() {
-	lab_each_layer "$1" cat
+# lab_initrd TOP JOBDIR MODE: the lab host's initramfs on stdout: the system and guest
+# layers (with their stores when MODE is initrd), the suite layer, the job (JOBDIR holds
+# job/run and work/).
+lab_initrd() {
+	lab_build_suite "$1" "$2.suite.cpio" "$LAB_ARCH"
+	make_cpio "$2" "$2.job.cpio"
+	lab_each_layer "$3" cat
+	cat "$2.suite.cpio" "$2.job.cpio"
+	rm -f "$2.suite.cpio" "$2.job.cpio"
 }
 
-# The suite layer: harness scripts and cgroup profiles under /suite, commands in /suite/bin.
+# The suite layer: the KVM-host part of the tree under /suite, laid out as in the
+# repository (harness/kvmhost, the shared and KVM-host libraries, cgroups/), with the KVM
+# probe beside the commands and /suite/bin a link to harness/kvmhost: the commands are on
+# the lab host's PATH (harness/LAB.md) as they are on this machine's when native.
 lab_build_suite() {
 	_top=$1
 	_out=$2
 	make -s -C "$_top/harness/probe" ARCH_TARGET="$3" >&2 || die "building the KVM probe failed"
 	_img=""
 	make_tmpdir _img suite
-	mkdir -p "$_img/suite/bin"
-	(cd "$_top" && tar -cf - --exclude=tests --exclude=build --exclude='*.bats' harness cgroups) |
+	mkdir -p "$_img/suite"
+	(cd "$_top" && tar -cf - harness/kvmhost harness/lib/*.sh harness/lib/kvmhost cgroups) |
 		(cd "$_img/suite" && tar -xf -)
-	for _c in guest qmp migrate cgroup; do
-		[ -f "$_img/suite/harness/$_c" ] || continue
-		printf '#!/bin/sh\nexec /suite/harness/%s "$@"\n' "$_c" >"$_img/suite/bin/$_c"
-		chmod +x "$_img/suite/bin/$_c"
-	done
-	cp "$_top/harness/probe/build/$3/kvm-cap" "$_img/suite/bin/kvm-cap"
+	cp "$_top/harness/probe/build/$3/kvm-cap" "$_img/suite/harness/kvmhost/kvm-cap"
+	ln -s harness/kvmhost "$_img/suite/bin"
 	make_cpio "$_img" "$_out"
 	rm -rf "$_img"
 }

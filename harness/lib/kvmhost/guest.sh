@@ -19,7 +19,7 @@ guest_parse_options() {
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--dir | --mem | --smp | --append | --with | --qmp | --incoming | --wrap | --timeout | --results | --workload)
-			[ $# -ge 2 ] || usage_error "$1 needs a value"
+			opt_value "$@"
 			case $1 in
 			--dir) G_DIR=$2 ;;
 			--mem) G_MEM=$2 ;;
@@ -107,7 +107,7 @@ guest_virtio_bus() {
 }
 
 guest_level() {
-	_l=$(sed -n 's/.*apf\.level=\([0-9]\).*/\1/p' /proc/cmdline 2>/dev/null)
+	_l=$(lab_cmdline_get "$LAB_KEY_LEVEL")
 	echo $((${_l:-0} + 1))
 }
 
@@ -115,7 +115,7 @@ guest_start() {
 	mkdir -p "$G_DIR"
 	rm -f "$G_DIR/console" "$G_DIR/results.tar" "$G_DIR/pid" "$G_DIR/qemu.out"
 	guest_initrd
-	_append="panic=-1 quiet apf.level=$(guest_level) $G_APPEND${G_WORKLOAD:+ apf.workload=$G_WORKLOAD}"
+	_append="panic=-1 quiet $LAB_KEY_LEVEL=$(guest_level) $G_APPEND${G_WORKLOAD:+ $LAB_KEY_WORKLOAD=$G_WORKLOAD}"
 	case $G_ARCH in
 	arm64)
 		set -- qemu-system-aarch64 -M virt,gic-version=3 -cpu host -append "console=ttyAMA0 $_append"
@@ -128,11 +128,12 @@ guest_start() {
 	set -- "$@" -accel kvm -smp "$G_SMP" -m "$G_MEM" -nodefaults -display none -no-reboot \
 		-chardev "file,id=con,path=$G_DIR/console" -serial chardev:con \
 		-device "virtio-serial-$(guest_virtio_bus)" -chardev "file,id=res,path=$G_DIR/results.tar" \
-		-device virtserialport,chardev=res,name=apf.results \
+		-device "virtserialport,chardev=res,name=$LAB_RESULTS_PORT" \
 		-kernel "$G_IMAGES/kernel" -initrd "$G_DIR/initrd" -pidfile "$G_DIR/pid"
 	[ -n "$G_QMP" ] && set -- "$@" -qmp "unix:$G_QMP,server=on,wait=off"
 	[ -n "$G_INCOMING" ] && set -- "$@" -incoming "$G_INCOMING"
-	now_s >"$G_DIR/t0"
+	now_cs
+	echo "$NOW_CS" >"$G_DIR/t0"
 	: >"$G_DIR/console"
 	# Not -daemonize: QEMU's messages after start-up (a crash, a KVM error) would be lost.
 	# shellcheck disable=SC2086
@@ -176,12 +177,21 @@ guest_wait() {
 		return 124
 	fi
 	[ -s "$G_DIR/results.tar" ] && tar -xf "$G_DIR/results.tar" -C "$_res" 2>/dev/null
-	if [ ! -f "$_res/.rc" ]; then
+	if [ ! -f "$_res/$LAB_STATUS_FILE" ]; then
 		log "guest failure: no status came back (console: $_res/console.log)"
 		return 125
 	fi
-	_rc=$(cat "$_res/.rc")
-	rm -f "$_res/.rc"
-	log "guest exit $_rc after $(elapsed_since "$(cat "$G_DIR/t0")") s, first output at ${WATCH_FIRST_OUTPUT_S:-?} s"
+	_rc=$(cat "$_res/$LAB_STATUS_FILE")
+	# the timings, for the scripts that measure boots (harness/LAB.md, guest.kv)
+	_exit_s=$(elapsed_s "$(cat "$G_DIR/t0")")
+	{
+		echo "rc=$_rc"
+		echo "first_output_s=$WATCH_FIRST_OUTPUT_S"
+		echo "exit_s=$_exit_s"
+		echo "up_s=$(kv_get "$_res/$LAB_TIMES_FILE" up_s)"
+		echo "kernel=$(kv_get "$_res/$LAB_TIMES_FILE" kernel)"
+	} >"$_res/guest.kv"
+	rm -f "$_res/$LAB_STATUS_FILE" "$_res/$LAB_TIMES_FILE"
+	log "guest exit $_rc after $_exit_s s, first output at ${WATCH_FIRST_OUTPUT_S:-?} s"
 	return "$_rc"
 }

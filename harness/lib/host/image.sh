@@ -1,34 +1,14 @@
 # shellcheck shell=sh
-# Building initramfs images from the cached Debian packages: unpack them into a staging
-# tree, copy binaries with their ELF library closure, write newc cpio archives. Images are
+# Building initramfs images from the staged Debian packages: copy binaries with their ELF
+# library closure (lddtree), write newc cpio archives. Images are
 # keyed by a hash of their inputs, so they are rebuilt only when an input changes.
 
-# Unpack every cached .deb of an arch (kernels apart) into .cache/stage/<arch>/root.
+# The staging tree of an arch (.cache/stage/<arch>: root/ and kernel-<series>/), made by
+# harness/deps with mmdebstrap; its package versions are .cache/debs/<arch>/lock.
 stage_root() {
-	_top=$1
-	_arch=$2
-	_debs=$_top/.cache/debs/$_arch
-	_stage=$_top/.cache/stage/$_arch
-	_want=$(cat "$_debs/packages" "$_debs/kernels" 2>/dev/null) ||
-		usage_error "no cached $_arch packages: run 'harness/deps --arch $_arch' first"
-	if [ -f "$_stage/.unpacked" ] && [ "$(cat "$_stage/.unpacked")" = "$_want" ]; then
-		return 0
+	if [ ! -d "$1/.cache/stage/$2/root/usr" ] || [ ! -f "$1/.cache/debs/$2/lock" ]; then
+		usage_error "no staged $2 packages: run 'harness/deps --arch $2' first"
 	fi
-	log "unpacking $(wc -l <"$_debs/packages") $_arch packages into $_stage"
-	rm -rf "$_stage"
-	mkdir -p "$_stage/root"
-	for _deb in "$_debs"/*.deb; do
-		case ${_deb##*/} in
-		linux-image-*) continue ;;
-		esac
-		dpkg-deb -x "$_deb" "$_stage/root" || die "cannot unpack $_deb"
-	done
-	while read -r _series _pkg; do
-		mkdir -p "$_stage/kernel-$_series"
-		dpkg-deb -x "$_debs/${_pkg}"_*.deb "$_stage/kernel-$_series" ||
-			die "cannot unpack kernel package $_pkg"
-	done <"$_debs/kernels"
-	printf '%s\n' "$_want" >"$_stage/.unpacked"
 }
 
 # Resolve a path inside a staging root, following symlinks (absolute ones relative to the
@@ -48,53 +28,19 @@ root_resolve() {
 	printf '%s\n' "$_rr_path"
 }
 
-# Library search directories of a staging root for an arch.
-lib_dirs() {
-	case $1 in
-	arm64) _t=aarch64-linux-gnu ;;
-	x86_64) _t=x86_64-linux-gnu ;;
-	esac
-	echo "/lib/$_t /usr/lib/$_t /lib /usr/lib /usr/lib/$_t/ceph /usr/lib/$_t/pulseaudio"
-}
-
-# Copy root-relative paths (binaries) from a staging root into an image tree together
-# with every shared library they need, recursively, and the ELF interpreter.
+# Copy root-relative paths (binaries) from a staging root into an image tree together with
+# every shared library they need and the ELF interpreter: Debian's lddtree (pax-utils),
+# which reads the root's own ld.so.conf and RUNPATHs. It is a python3 script: run by
+# Debian's python3, which has its elftools (a python3 earlier on PATH may not).
 copy_with_libs() {
 	_cw_root=$1
 	_cw_img=$2
-	_cw_arch=$3
 	shift 3
-	_cw_dirs=$(lib_dirs "$_cw_arch")
-	_cw_queue="$*"
-	_cw_seen=" "
-	while [ -n "$_cw_queue" ]; do
-		# shellcheck disable=SC2086
-		set -- $_cw_queue
-		_cw_f=$1
-		shift
-		_cw_queue="$*"
-		case $_cw_seen in *" $_cw_f "*) continue ;; esac
-		_cw_seen="$_cw_seen$_cw_f "
-		_cw_real=$(root_resolve "$_cw_root" "$_cw_f")
-		[ -f "$_cw_root$_cw_real" ] || die "missing in $_cw_arch packages: $_cw_f"
-		mkdir -p "$_cw_img${_cw_f%/*}"
-		cp "$_cw_root$_cw_real" "$_cw_img$_cw_f"
-		_cw_interp=$(readelf -l "$_cw_root$_cw_real" 2>/dev/null |
-			sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
-		[ -n "$_cw_interp" ] && _cw_queue="$_cw_queue $_cw_interp"
-		for _cw_lib in $(readelf -d "$_cw_root$_cw_real" 2>/dev/null |
-			sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
-			_cw_found=""
-			for _cw_d in $_cw_dirs; do
-				if [ -e "$_cw_root$_cw_d/$_cw_lib" ]; then
-					_cw_found=$_cw_d/$_cw_lib
-					break
-				fi
-			done
-			[ -n "$_cw_found" ] || die "$_cw_f needs $_cw_lib, not found in the $_cw_arch packages"
-			_cw_queue="$_cw_queue $_cw_found"
-		done
+	for _cw_f; do
+		[ -e "$_cw_root$_cw_f" ] || die "missing in the staged packages: $_cw_f"
 	done
+	/usr/bin/python3 /usr/bin/lddtree --root "$_cw_root" --copy-to-tree "$_cw_img" "$@" >/dev/null ||
+		die "lddtree could not copy $* with their libraries from $_cw_root"
 }
 
 # Write a newc cpio archive of a directory, owned by root, in a stable order.

@@ -1,6 +1,6 @@
 # shellcheck shell=sh
-# Benchmark pieces shared by harness/bench (host side) and harness/bench.d/case (KVM host
-# side): the guest job, APF verification, record lines.
+# The body of one benchmark case (harness/kvmhost/bench-case), on the KVM host: the guest
+# job, APF verification, record lines.
 
 # Append key=value to the case record ($rec).
 # shellcheck disable=SC2154
@@ -27,15 +27,11 @@ qemu_version() {
 	echo unknown
 }
 
-# The command the guest runs: interrupts before and after, testsuite-mem, dmesg.
+# The command the guest runs around the workload command line WL (the case
+# specification's workload=): interrupts before and after, WL, dmesg, the command line.
 workload_job() {
-	_wj="testsuite-mem --percent $PROF_WORKLOAD_PERCENT --times $PROF_WORKLOAD_TIMES --timeline --format kv"
-	case $1 in
-	2) _wj="$_wj --calc" ;;
-	3) _wj="$_wj --calc --repeat $PROF_S3_REPEAT" ;;
-	esac
 	# shellcheck disable=SC2016
-	printf '%s\n' 'cat /proc/interrupts >"$RESULTS/irq.before"; '"$_wj"' >"$RESULTS/out.kv" 2>"$RESULTS/err"; echo $? >"$RESULTS/wl.rc"; cat /proc/interrupts >"$RESULTS/irq.after"; dmesg >"$RESULTS/dmesg"; cat /proc/cmdline >"$RESULTS/cmdline"'
+	printf '%s\n' 'cat /proc/interrupts >"$RESULTS/irq.before"; '"$1"' >"$RESULTS/out.kv" 2>"$RESULTS/err"; echo $? >"$RESULTS/wl.rc"; cat /proc/interrupts >"$RESULTS/irq.after"; dmesg >"$RESULTS/dmesg"; cat /proc/cmdline >"$RESULTS/cmdline"'
 }
 
 host_vm_counters() {
@@ -107,10 +103,6 @@ apf_verify() {
 	fi
 	echo "apf_verified=$_ok"
 	echo "apf_evidence=$_why"
-}
-
-case_id() {
-	echo "s$1-i$2-apf$3-r$4"
 }
 
 # Host-side async PF tracepoints (x86 upstream; arm64 with the APF series if it adds

@@ -9,33 +9,22 @@
 #   qmp_wait_event SOCKET EVENT [TIMEOUT]
 #       Connects and waits for the next asynchronous event named EVENT; prints it (one line).
 #
-# Return codes: 0 ok; 1 QEMU answered with an error (message "qmp: CMD: CLASS: DESC" on
+# Return codes: 0 ok; 1 QEMU answered with an error (message "PROG: CMD: CLASS: DESC" on
 # stderr) or closed the connection; 2 bad arguments; 3 cannot connect (missing, stale or
 # refused socket); 124 timeout (QMP_TIMEOUT seconds, default 10, for the whole exchange).
 # Environment: QMP_TIMEOUT (seconds, decimals allowed), QMP_EVENTS (file: asynchronous
 # events seen on the connection are appended to it, one JSON per line).
-# Needs: socat, jq, awk, mkfifo, mktemp, sleep with fractions, /proc/uptime.
+# Needs: socat, jq, awk, mkfifo, mktemp, sleep with fractions, /proc/uptime (now_cs).
 
 QMP_RC_ERROR=1
 QMP_RC_USAGE=2
 QMP_RC_CONNECT=3
 QMP_RC_TIMEOUT=124
 
-# Milliseconds since boot, from /proc/uptime (10 ms resolution; no date +%N in busybox).
+# Milliseconds since boot: the suite's clock (now_cs, common.sh), in ms.
 qmp_now_ms() {
-	read -r _qn_up _qn_idle </proc/uptime || return 1
-	_qn_i=${_qn_up%%.*}
-	_qn_f=${_qn_up#*.}00
-	_qn_f=${_qn_f%"${_qn_f#???}"}
-	_qn_v=$_qn_i$_qn_f
-	# strip leading zeros (a leading 0 means octal to dash and an error to ash)
-	while :; do
-		case $_qn_v in
-		0?*) _qn_v=${_qn_v#0} ;;
-		*) break ;;
-		esac
-	done
-	echo "$_qn_v"
+	now_cs
+	echo $((NOW_CS * 10))
 }
 
 # qmp_seconds_to_ms VALUE: "10" -> 10000, "0.25" -> 250; non-zero for anything else.
@@ -62,18 +51,16 @@ qmp_sleep_ms() {
 	sleep "$(($1 / 1000)).$(printf '%03d' $(($1 % 1000)))"
 }
 
-_qmp_msg() { printf 'qmp: %s\n' "$*" >&2; }
-
 # Check that $1 looks like a live socket before starting socat.
 _qmp_check_socket() {
 	if [ -z "$1" ]; then
-		_qmp_msg "no socket given"
+		msg "no socket given"
 		return $QMP_RC_USAGE
 	elif [ ! -e "$1" ]; then
-		_qmp_msg "$1: no such socket (is QEMU running with -qmp unix:$1,server=on,wait=off?)"
+		msg "$1: no such socket (is QEMU running with -qmp unix:$1,server=on,wait=off?)"
 		return $QMP_RC_CONNECT
 	elif [ ! -S "$1" ]; then
-		_qmp_msg "$1: not a unix socket"
+		msg "$1: not a unix socket"
 		return $QMP_RC_CONNECT
 	fi
 	return 0
@@ -130,7 +117,7 @@ END {
 _qmp_session() {
 	_qs_dir=$1 _qs_sock=$2 _qs_want=$3 _qs_ev=$4 _qs_tmo=$5 _qs_label=$6
 	mkfifo "$_qs_dir/in" "$_qs_dir/out" || {
-		_qmp_msg "cannot create fifos in $_qs_dir"
+		msg "cannot create fifos in $_qs_dir"
 		return $QMP_RC_ERROR
 	}
 	: >"$_qs_dir/replies"
@@ -163,7 +150,7 @@ _qmp_session() {
 	if [ "$_qs_timedout" = 1 ]; then
 		kill -TERM "$_qs_apid" 2>/dev/null
 		wait "$_qs_apid" 2>/dev/null
-		_qmp_msg "$_qs_label: timed out after $((_qs_tmo / 1000)).$(printf %03d $((_qs_tmo % 1000)))s waiting for $_qs_sock (QMP_TIMEOUT)"
+		msg "$_qs_label: timed out after $((_qs_tmo / 1000)).$(printf %03d $((_qs_tmo % 1000)))s waiting for $_qs_sock (QMP_TIMEOUT)"
 		return $QMP_RC_TIMEOUT
 	fi
 	wait "$_qs_apid"
@@ -173,34 +160,34 @@ _qmp_session() {
 	esac
 	# The stream ended before the replies came.
 	if [ -s "$_qs_dir/socat.err" ] && grep -q -i -e refused -e 'no such file' -e 'connect(' "$_qs_dir/socat.err"; then
-		_qmp_msg "cannot connect to $_qs_sock: $(sed -n 's/.*E //p' "$_qs_dir/socat.err" | head -n 1) (stale socket? is QEMU still running?)"
+		msg "cannot connect to $_qs_sock: $(sed -n 's/.*E //p' "$_qs_dir/socat.err" | head -n 1) (stale socket? is QEMU still running?)"
 		return $QMP_RC_CONNECT
 	fi
 	if [ "$_qs_src" -ne 0 ] && [ "$_qs_src" -ne 143 ]; then
-		_qmp_msg "$_qs_label: socat failed (exit $_qs_src): $(head -n 1 "$_qs_dir/socat.err")"
+		msg "$_qs_label: socat failed (exit $_qs_src): $(head -n 1 "$_qs_dir/socat.err")"
 		return $QMP_RC_CONNECT
 	fi
-	_qmp_msg "$_qs_label: $_qs_sock closed the connection before replying (did QEMU exit?)"
+	msg "$_qs_label: $_qs_sock closed the connection before replying (did QEMU exit?)"
 	return $QMP_RC_ERROR
 }
 
 _qmp_mktemp() {
 	mktemp -d "${TMPDIR:-/tmp}/apf-qmp.XXXXXX" 2>/dev/null || {
-		_qmp_msg "cannot create a temporary directory"
+		msg "cannot create a temporary directory"
 		return 1
 	}
 }
 
 _qmp_timeout_ms() {
 	qmp_seconds_to_ms "${QMP_TIMEOUT:-10}" || {
-		_qmp_msg "QMP_TIMEOUT must be a number of seconds, not '${QMP_TIMEOUT}'"
+		msg "QMP_TIMEOUT must be a number of seconds, not '${QMP_TIMEOUT}'"
 		return $QMP_RC_USAGE
 	}
 }
 
 qmp_exec() {
 	[ $# -ge 2 ] || {
-		_qmp_msg "usage: qmp_exec SOCKET COMMAND [ARGS-JSON]..."
+		msg "usage: qmp_exec SOCKET COMMAND [ARGS-JSON]..."
 		return $QMP_RC_USAGE
 	}
 	_qe_sock=$1
@@ -214,7 +201,7 @@ qmp_exec() {
 	while [ $# -gt 0 ]; do
 		case $1 in
 		'' | *[!A-Za-z0-9_-]*)
-			_qmp_msg "bad command name '$1'"
+			msg "bad command name '$1'"
 			rm -rf "$_qe_dir"
 			return $QMP_RC_USAGE
 			;;
@@ -227,7 +214,7 @@ qmp_exec() {
 		case ${1:-} in
 		'{'*)
 			if ! _qe_args=$(printf '%s\n' "$1" | jq -c -M -e 'if type == "object" then . else error("not an object") end' 2>/dev/null); then
-				_qmp_msg "$_qe_cmd: arguments are not a JSON object: $1"
+				msg "$_qe_cmd: arguments are not a JSON object: $1"
 				rm -rf "$_qe_dir"
 				return $QMP_RC_USAGE
 			fi
@@ -258,7 +245,7 @@ qmp_exec() {
 			  elif $caps != null and ($caps | has("error")) then "C\t" + (one($caps) | sub("^E\t"; ""))
 			  else range(1; $n + 1) as $i | one($all | map(select(.id == "\($p)-\($i)")) | .[0])
 			  end' "$_qe_dir/replies" >"$_qe_dir/parsed" 2>"$_qe_dir/jq.err" || {
-			_qmp_msg "$_qe_label: cannot parse the reply: $(head -n 1 "$_qe_dir/jq.err")"
+			msg "$_qe_label: cannot parse the reply: $(head -n 1 "$_qe_dir/jq.err")"
 			_qe_rc=$QMP_RC_ERROR
 		}
 	fi
@@ -269,19 +256,19 @@ qmp_exec() {
 			case $_qe_kind in
 			R) printf '%s\n' "$_qe_a" ;;
 			E)
-				_qmp_msg "$1: $_qe_a: $_qe_b"
+				msg "$1: $_qe_a: $_qe_b"
 				_qe_rc=$QMP_RC_ERROR
 				;;
 			S)
-				_qmp_msg "$_qe_label: $_qe_a: $_qe_b"
+				msg "$_qe_label: $_qe_a: $_qe_b"
 				_qe_rc=$QMP_RC_ERROR
 				;;
 			C)
-				_qmp_msg "qmp_capabilities: $_qe_a: $_qe_b"
+				msg "qmp_capabilities: $_qe_a: $_qe_b"
 				_qe_rc=$QMP_RC_ERROR
 				;;
 			*)
-				_qmp_msg "$1: no reply"
+				msg "$1: no reply"
 				_qe_rc=$QMP_RC_ERROR
 				;;
 			esac
@@ -296,17 +283,17 @@ qmp_exec() {
 # connection (events sent before the connection was made are not seen).
 qmp_wait_event() {
 	[ $# -ge 2 ] || {
-		_qmp_msg "usage: qmp_wait_event SOCKET EVENT [TIMEOUT]"
+		msg "usage: qmp_wait_event SOCKET EVENT [TIMEOUT]"
 		return $QMP_RC_USAGE
 	}
 	case $2 in
 	'' | *[!A-Z0-9_]*)
-		_qmp_msg "bad event name '$2'"
+		msg "bad event name '$2'"
 		return $QMP_RC_USAGE
 		;;
 	esac
 	_qw_tmo=$(qmp_seconds_to_ms "${3:-${QMP_TIMEOUT:-10}}") || {
-		_qmp_msg "bad timeout '${3:-$QMP_TIMEOUT}'"
+		msg "bad timeout '${3:-$QMP_TIMEOUT}'"
 		return $QMP_RC_USAGE
 	}
 	_qmp_check_socket "$1" || return
@@ -317,7 +304,7 @@ qmp_wait_event() {
 	_qmp_session "$_qw_dir" "$1" 1 "$2" "$_qw_tmo" "wait for $2" || _qw_rc=$?
 	if [ "$_qw_rc" -eq 0 ]; then
 		if ! jq -c -M -s 'map(select(has("event"))) | .[0] // error("no event")' "$_qw_dir/replies" 2>/dev/null; then
-			_qmp_msg "wait for $2: $(jq -r -s '.[] | select(has("error")) | "\(.error.class): \(.error.desc)"' "$_qw_dir/replies" 2>/dev/null | head -n 1)"
+			msg "wait for $2: $(jq -r -s '.[] | select(has("error")) | "\(.error.class): \(.error.desc)"' "$_qw_dir/replies" 2>/dev/null | head -n 1)"
 			_qw_rc=$QMP_RC_ERROR
 		fi
 	fi

@@ -1,0 +1,45 @@
+# shellcheck shell=sh disable=SC2034
+# The lab's contract (harness/LAB.md): every name and marker that crosses between the
+# levels (L0 the host, L1 the KVM host, L2 a guest), defined here once. Sourced by host
+# and KVM-host code; the image build puts this file in front of image/init, which sources
+# nothing. Busybox-safe.
+
+# Console markers: lines that /init and jobs print on the console, read by the level
+# below as the console arrives (lib/watch.sh: watch_chunk). Every marker starts with
+# LAB_MARK, at the start of a line.
+LAB_MARK='apf-lab:'
+LAB_MARK_UP="$LAB_MARK up"       # "apf-lab: up at UPTIME s (RELEASE, MACHINE)": /init is up
+LAB_MARK_EXIT="$LAB_MARK exit"   # "apf-lab: exit RC": the job ended with RC
+
+# The hostname /init gives a level: LAB_HOSTNAME<level> (apf-l1 the lab host, apf-l2 a guest).
+LAB_HOSTNAME=apf-l
+
+# Kernel command-line keys that the level below sets for /init.
+LAB_KEY_LEVEL=apf.level          # 1 the lab host, 2 its guests (absent: natively)
+LAB_KEY_SWAP=apf.swap            # 1: swap on the disk with serial LAB_SERIAL_SWAP
+LAB_KEY_STORE=apf.store          # store names, comma-separated: mount them read-only
+LAB_KEY_WORKLOAD=apf.workload    # with no /job/run: run apf-workload NAME
+
+# Devices, by name or serial.
+LAB_RESULTS_PORT=apf.results     # virtio-serial port: /results comes back as a tar stream
+LAB_SERIAL_SWAP=apf-swap         # virtio-blk serial of the swap disk
+LAB_SERIAL_STORE=apf-store-      # virtio-blk serial prefix of a store disk (+ NAME)
+
+# Files. /job/run is the job, run in /work with RESULTS=/results; in /results:
+LAB_STATUS_FILE=.rc              # the job's exit status
+LAB_TIMES_FILE=.lab.kv           # what /init measured: up_s, kernel, machine
+
+# lab_cmdline_get KEY [FILE]: the value of KEY=VALUE on the kernel command line
+# (default /proc/cmdline); status 1 when the key is absent.
+lab_cmdline_get() {
+	{ read -r _lc_line <"${2:-/proc/cmdline}"; } 2>/dev/null || return 1
+	for _lc_w in $_lc_line; do
+		case $_lc_w in
+		"$1"=*)
+			printf '%s\n' "${_lc_w#*=}"
+			return 0
+			;;
+		esac
+	done
+	return 1
+}
