@@ -113,7 +113,8 @@ debs_complete() {
 	_d=$(debs_dir "$1" "$2")
 	[ -f "$_d/.complete" ] || return 1
 	[ "$(cat "$_d/.complete")" = "$(debs_wanted "$1" "$2")" ] || return 1
-	[ -d "$1/.cache/stage/$2/root/usr" ]
+	# a cache staged before the lock file existed is staged again
+	[ -f "$_d/lock" ] && [ -d "$1/.cache/stage/$2/root/usr" ]
 }
 
 # The newest linux-image-cloud-<arch> package of a kernel series (6.12 or 6.1).
@@ -150,6 +151,8 @@ debs_download() {
 	_da=$(dpkg_arch "$_arch")
 	_d=$(debs_dir "$_top" "$_arch")
 	_stage=$_top/.cache/stage/$_arch
+	# a cache of the layout before mmdebstrap had a file named kernels here
+	[ -d "$_d/kernels" ] || rm -f "$_d/kernels"
 	mkdir -p "$_d/kernels"
 	rm -f "$_d/.complete"
 	_sources=$(apt_sources)
