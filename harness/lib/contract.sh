@@ -10,6 +10,7 @@
 LAB_MARK='apf-lab:'
 LAB_MARK_UP="$LAB_MARK up"       # "apf-lab: up at UPTIME s (RELEASE, MACHINE)": /init is up
 LAB_MARK_EXIT="$LAB_MARK exit"   # "apf-lab: exit RC": the job ended with RC
+LAB_MARK_SPLAT="$LAB_MARK kernel splat:" # "apf-lab: kernel splat: LINE": the level's kernel reported a bug
 
 # The hostname /init gives a level: LAB_HOSTNAME<level> (apf-l1 the lab host, apf-l2 a guest).
 LAB_HOSTNAME=apf-l
@@ -28,6 +29,9 @@ LAB_SERIAL_STORE=apf-store-      # virtio-blk serial prefix of a store disk (+ N
 # Files. /job/run is the job, run in /work with RESULTS=/results; in /results:
 LAB_STATUS_FILE=.rc              # the job's exit status
 LAB_TIMES_FILE=.lab.kv           # what /init measured: up_s, kernel, machine
+LAB_SPLAT_FILE=kernel-splats.log # the level's kernel log from its first splat on, if any
+# The kernel log lines that are splats (grep -E, "fatal " prefix stripped), in the suite layer
+LAB_SPLAT_PATTERNS=/suite/harness/lib/kernel-splat.patterns
 
 # lab_cmdline_get KEY [FILE]: the value of KEY=VALUE on the kernel command line
 # (default /proc/cmdline); status 1 when the key is absent.

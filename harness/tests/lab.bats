@@ -3,6 +3,7 @@
 # results channel, timeout handling and cleanup. The boot tests use the real lab.
 
 load common
+bats_require_minimum_version 1.5.0
 
 setup() {
 	common_setup
@@ -263,4 +264,14 @@ no_lab_process_left() {
 	done
 	grep -q '^linux-image-6\.12\.' "$lock"
 	[ -x "$TOP/.cache/stage/arm64/root/usr/bin/qemu-system-aarch64" ]
+}
+
+@test "lab run: a kernel splat during the job fails the run; the lines are in kernel-splats.log" {
+	[ -e "$TOP/.cache/lab" ] || skip "the lab is not built here (make deps; harness/lab smoke)"
+	run -1 "$LABCMD" run --timeout 300 --results "$BATS_TEST_TMPDIR/res" -- \
+		sh -c 'echo "WARNING: CPU: 0 PID: 1 at fake/apf-suite-test.c:1 fake_warn" >/dev/kmsg; exit 0'
+	[[ "$output" == *"the lab host's kernel reported a bug during the run: "*"WARNING: CPU: 0 PID: 1 at fake/apf-suite-test.c:1"* ]]
+	grep -q "fake/apf-suite-test.c:1" "$BATS_TEST_TMPDIR/res/kernel-splats.log"
+	run -0 "$LABCMD" run --timeout 300 --results "$BATS_TEST_TMPDIR/res2" -- true
+	[ ! -e "$BATS_TEST_TMPDIR/res2/kernel-splats.log" ]
 }

@@ -14,7 +14,7 @@ setup() {
 	common_setup
 	BIN=$BATS_TEST_TMPDIR/bin
 	mkdir -p "$BIN/tests" "$BIN/tests-model"
-	cp "$TOP/selftests/run" "$TOP/selftests/kernel-splat.patterns" "$BIN/"
+	cp "$TOP/selftests/run" "$TOP/harness/lib/kernel-splat.patterns" "$BIN/"
 	: >"$BIN/upstream.list"
 }
 

@@ -242,7 +242,9 @@ lab_build_suite() {
 	_img=""
 	make_tmpdir _img suite
 	mkdir -p "$_img/suite"
-	(cd "$_top" && tar -cf - harness/kvmhost harness/lib/*.sh harness/lib/kvmhost cgroups) |
+	_shared="harness/lib/*.sh harness/lib/kernel-splat.patterns"
+	# shellcheck disable=SC2086 # the shared files, globbed
+	(cd "$_top" && tar -cf - harness/kvmhost $_shared harness/lib/kvmhost cgroups) |
 		(cd "$_img/suite" && tar -xf -)
 	cp "$_top/harness/probe/build/$3/kvm-cap" "$_img/suite/harness/kvmhost/kvm-cap"
 	ln -s harness/kvmhost "$_img/suite/bin"

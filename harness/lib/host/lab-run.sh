@@ -247,6 +247,10 @@ lab_run() {
 	fi
 	_rc=$(cat "$_res/$LAB_STATUS_FILE")
 	rm -f "$_res/$LAB_STATUS_FILE" "$_res/$LAB_TIMES_FILE"
+	if [ -s "$_res/$LAB_SPLAT_FILE" ]; then
+		log "the lab host's kernel reported a bug during the run: $(head -n 1 "$_res/$LAB_SPLAT_FILE") ($_res/$LAB_SPLAT_FILE)"
+		[ "$_rc" = 0 ] && _rc=1
+	fi
 	log "exit $_rc after $(elapsed_s "$_t0") s, first output at ${WATCH_FIRST_OUTPUT_S:-?} s (results: $_res, log: $_log)"
 	return "$_rc"
 }
