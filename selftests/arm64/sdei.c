@@ -371,7 +371,7 @@ static void group_delivery(struct sdei_vm *s, struct sdei_vc *v)
 	if (env.d == SDEI_D7) {
 		ok = v->resume->count == 1 && !v->log->irq_count;
 		sdei_result(&env, ok,
-			    "COMPLETE_AND_RESUME (v7: resumes at x1; before: IRQ exception, x1 ignored)",
+			    "COMPLETE_AND_RESUME (v7: resumes at x1; before: IRQ exception, x1 ignored) (v5 bug: the IRQ exception is dropped)",
 			    "resumed at x1 %lu times, IRQ exceptions %lu, expected 1, 0",
 			    v->resume->count, v->log->irq_count);
 		ok = v->resume->elr == sdei_probe_pc(v) &&
@@ -385,7 +385,7 @@ static void group_delivery(struct sdei_vm *s, struct sdei_vc *v)
 	} else {
 		ok = v->log->irq_count == 1 && !v->resume->count;
 		sdei_result(&env, ok,
-			    "COMPLETE_AND_RESUME (v7: resumes at x1; before: IRQ exception, x1 ignored)",
+			    "COMPLETE_AND_RESUME (v7: resumes at x1; before: IRQ exception, x1 ignored) (v5 bug: the IRQ exception is dropped)",
 			    "IRQ exceptions %lu, resumed at x1 %lu times, expected 1, 0",
 			    v->log->irq_count, v->resume->count);
 		ok = v->log->irq_pc == sdei_probe_pc(v) &&
@@ -545,7 +545,7 @@ static void group_two_vcpus(void)
 			APF_SDEI_RM_ANY, 0);
 	sdei_setup_call(v1, "PRIVATE_RESET on vCPU1", APF_SDEI_PRIVATE_RESET, 0, 0, 0, 0);
 	sdei_check_call(v0,
-			"PRIVATE_RESET on vCPU1 (2021, v5: unregisters vCPU0 too, VM-wide; v6, v7: only vCPU1)",
+			"PRIVATE_RESET on vCPU1 (2021, v5: unregisters vCPU0 too, VM-wide; v6, v7: only vCPU1) (v5 bug: PRIVATE and SHARED reset swapped)",
 			APF_SDEI_EVENT_UNREGISTER, e, 0, 0, 0,
 			SDEI_PER(&env, APF_SDEI_INVALID_PARAMETERS, APF_SDEI_INVALID_PARAMETERS,
 				 0, 0));
