@@ -185,17 +185,20 @@ no_lab_process_left() {
 	one_line_exit_2
 }
 
-@test "deps cache: complete only when the stamp matches the package list and the packages are staged" {
+@test "deps cache: complete only when the stamp matches the package list, the lock exists and the packages are staged" {
 	. "$TOP/harness/lib/common.sh"
 	. "$TOP/harness/lib/host/debs.sh"
 	fake=$BATS_TEST_TMPDIR/top
 	mkdir -p "$fake/harness/deps.d" "$fake/.cache/debs/arm64" "$fake/.cache/stage/arm64/root/usr"
 	printf 'busybox-static\n# comment\nqemu-system-arm\n' >"$fake/harness/deps.d/arm64.list"
-	! debs_complete "$fake" arm64
+	run ! debs_complete "$fake" arm64
 	debs_wanted "$fake" arm64 >"$fake/.cache/debs/arm64/.complete"
-	debs_complete "$fake" arm64
+	# a cache staged before the lock file existed
+	run ! debs_complete "$fake" arm64
+	: >"$fake/.cache/debs/arm64/lock"
+	run -0 debs_complete "$fake" arm64
 	echo jq >>"$fake/harness/deps.d/arm64.list"
-	! debs_complete "$fake" arm64
+	run ! debs_complete "$fake" arm64
 	rm -rf "$fake"
 }
 
