@@ -50,7 +50,7 @@ sourced_by() {
 @test "layout: the suite layer packs the KVM-host part only, /suite/bin is harness/kvmhost" {
 	run grep -n 'tar -cf - harness/kvmhost $_shared harness/lib/kvmhost cgroups' "$H/lib/host/lab-images.sh"
 	assert_success
-	run grep -n '_shared="harness/lib/\*.sh harness/lib/kernel-splat.patterns"' "$H/lib/host/lab-images.sh"
+	run grep -n '_shared="harness/lib/\*.sh harness/lib/\*.awk harness/lib/kernel-splat.patterns"' "$H/lib/host/lab-images.sh"
 	assert_success
 	run grep -n 'ln -s harness/kvmhost "$_img/suite/bin"' "$H/lib/host/lab-images.sh"
 	assert_success
