@@ -29,7 +29,7 @@ die() {
 # The option loop of every command, one shape:
 #   while [ $# -gt 0 ]; do
 #   	case $1 in
-#   	--name) opt_value "$@"; name=$2; shift ;;     (or --a | --b) with a case on $1 inside)
+#   	--name) opt_value "$@"; opt_once "$1"; name=$2; shift ;;  (or --a | --b) with a case on $1 inside)
 #   	--flag) flag=1 ;;
 #   	-h | --help) usage; exit 0 ;;
 #   	--) shift; break ;;
@@ -40,6 +40,17 @@ die() {
 # opt_value "$@": bad usage unless the option $1 has a value.
 opt_value() {
 	[ $# -ge 2 ] || usage_error "$1 needs a value (see --help)"
+}
+
+# opt_once OPTION: bad usage when OPTION was given before on this command line. An option
+# that takes one value is given once (README, "Usage"); those that add to a list (--put,
+# -t, --model, --tap, --records) do not call this.
+_apf_opts_seen=' '
+opt_once() {
+	case $_apf_opts_seen in
+	*" $1 "*) usage_error "$1 given twice (each option takes one value)" ;;
+	esac
+	_apf_opts_seen="$_apf_opts_seen$1 "
 }
 
 # Cleanup registry: each entry is a shell command, run newest first.
