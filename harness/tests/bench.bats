@@ -172,7 +172,8 @@ guest_dir() {
 	wait "$pid" || rc=$?
 	[ "$rc" -eq 143 ]
 	sleep 0.5
-	! pgrep -f "$BATS_TEST_TMPDIR.*initrd"
+	run pgrep -f "$BATS_TEST_TMPDIR.*initrd"
+	assert_failure
 	run_dir=$(ls -d "$res"/*/)
 	[ -f "$run_dir/run.kv" ]
 	[ ! -e "$run_dir/manifest" ]
@@ -191,7 +192,8 @@ guest_dir() {
 	[[ "$output" == *"ok 1 - bench s1-i1-apfoff-r1"* ]]
 	run "$BENCH" --profile short --scenarios 1 --apf off --results "$res" --run-id "$(basename "$run_dir")" --no-tables
 	[[ "$output" == *"s1-i1-apfoff-r1: recorded already (ok), skipped"* ]]
-	! pgrep -f "$BATS_TEST_TMPDIR.*initrd"
+	run pgrep -f "$BATS_TEST_TMPDIR.*initrd"
+	assert_failure
 	[ -z "$(find "$BATS_TEST_TMPDIR" -maxdepth 1 -name 'apf-*')" ]
 }
 

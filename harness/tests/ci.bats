@@ -3,6 +3,9 @@
 # real YAML parser (libyaml via Perl YAML::XS) and have the expected structure (jq);
 # the LAVA test script turns TAP and benchmark records into LAVA result lines.
 
+bats_load_library bats-support
+bats_load_library bats-assert
+
 setup() {
 	TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 	FIX=$TOP/harness/tests/fixtures/ci
@@ -109,7 +112,9 @@ yq_true() {
 		--repo https://example.org/apf-suite.git --ref main
 	[ "$status" -eq 0 ]
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/job.yaml"
-	! grep -v '^ *#' "$BATS_TEST_TMPDIR/job.yaml" | grep -q '@[A-Z_]*@'
+	run grep -v '^ *#' "$BATS_TEST_TMPDIR/job.yaml"
+	assert_success
+	refute_output --regexp '@[A-Z_]*@'
 	yq_true "$BATS_TEST_TMPDIR/job.yaml" '.actions[0].deploy.images.kernel.url == "https://example.org/apf/kernel"'
 	yq_true "$BATS_TEST_TMPDIR/job.yaml" '.actions[2].test.definitions[0].repository == "https://example.org/apf-suite.git"'
 	run "$TOP/ci/lava/render" --kernel-url x
@@ -132,7 +137,8 @@ yq_true() {
 	diff -u "$FIX/lava/expected-result.txt" out/result.txt
 	[ "$output" = "$(cat "$FIX/lava/expected-result.txt")" ]
 	# every line: name, result, optional measurement and units
-	! grep -vE '^[A-Za-z0-9._-]+ (pass|fail|skip)( -?[0-9.]+ [A-Za-z/]+)?$' out/result.txt
+	run grep -vE '^[A-Za-z0-9._-]+ (pass|fail|skip)( -?[0-9.]+ [A-Za-z/]+)?$' out/result.txt
+	refute_output
 }
 
 @test "LAVA script: same lines under busybox sh and dash" {

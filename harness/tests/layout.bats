@@ -78,3 +78,20 @@ sourced_by() {
 	assert_failure
 	assert_output ''
 }
+
+@test "tests: no assertion that cannot fail ('! cmd' or 'a && b' before a test's last line)" {
+	run awk -f "$TOP/harness/tests/can-fail.awk" "$TOP"/harness/tests/*.bats
+	assert_success
+	assert_output ''
+}
+
+@test "tests: the can-fail check finds such lines, and only those" {
+	# (printf: bats would take a line starting with the test keyword for a test of its own)
+	printf '%s\n' 'helper() {' '	! pgrep -f sleeper' '	true' '}' \
+		'@test "sample" {' '	[ -f a ] && [ ! -L a ]' '	x=$(cd b && pwd)' '	(cd c && eval d)' \
+		"	run sh -c 'e && f'" '	[ -f g ] || fail "x && y"' '	! grep -q h i' '}' \
+		>"$BATS_TEST_TMPDIR/sample.bats"
+	run awk -f "$TOP/harness/tests/can-fail.awk" "$BATS_TEST_TMPDIR/sample.bats"
+	assert_output "$BATS_TEST_TMPDIR/sample.bats:2: ! pgrep -f sleeper
+$BATS_TEST_TMPDIR/sample.bats:6: [ -f a ] && [ ! -L a ]"
+}

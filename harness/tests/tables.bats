@@ -749,7 +749,8 @@ evidence_run() {
 	[ "$stderr" = "tables: --format given twice (each option takes one value)" ]
 	run --separate-stderr "$T" --out "$OUT" --out "$OUT.2" "$REF"
 	[ "$status" -eq 2 ]
-	[ ! -e "$OUT" ] && [ ! -e "$OUT.2" ]
+	[ ! -e "$OUT" ]
+	[ ! -e "$OUT.2" ]
 	cp -r "$REF" "$BATS_TEST_TMPDIR/-run"
 	cd "$BATS_TEST_TMPDIR"
 	run "$T" --out "$OUT" -- -run

@@ -88,10 +88,13 @@ diff=$((rate * ms - count * 1000))
 [ "$diff" -lt 0 ] && diff=$((-diff))
 [ "$diff" -le $((count * 1000 / 50 + rate)) ]
 check $? "calc_rate ~= calc_count / elapsed ($rate vs $count in $ms ms)"
+bad_keys=
 for key in elapsed_ms bytes_written passes calc_count calc_rate buffer_bytes \
 	mem_available_bytes seed pattern status; do
-	[ "$(grep -c "^$key=" "$T/out")" -eq 1 ] || { echo "# key $key missing or repeated"; false; } || break
+	[ "$(grep -c "^$key=" "$T/out")" -eq 1 ] || bad_keys="$bad_keys $key"
 done
+[ -z "$bad_keys" ] || echo "# keys missing or repeated:$bad_keys"
+[ -z "$bad_keys" ]
 check $? "kv output has each required key once"
 
 run "$BIN" --size 8M --times 3 --repeat 2 --format kv
