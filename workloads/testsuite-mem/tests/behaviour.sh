@@ -58,6 +58,12 @@ bad_input "missing value of --percent" --percent
 bad_input "missing value of --times" --size 1M --times
 bad_input "--percent with --size" --percent 5 --size 1M
 bad_input "stray argument" --size 1M stray
+bad_input "--times 0600 (a leading zero)" --size 1M --times 0600
+bad_input "--size 010M (a leading zero)" --size 010M
+bad_input "--percent '' (empty)" --percent ''
+bad_input "--size given twice" --size 1M --size 2M
+bad_input "--calc given twice" --size 1M --calc --calc
+bad_input "-- is not an option" --size 1M --
 bad_input "--size MemTotal+1 bytes" --size $((mem_total + 1))
 # Under a 256 MiB address-space limit mmap of 512 MiB fails.
 # shellcheck disable=SC2016
