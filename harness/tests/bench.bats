@@ -46,7 +46,7 @@ bad_profile() {
 	[[ "$output" == *"GUEST_SMP given twice"* ]]
 	bad_profile 's/^GUEST_MEM_MB=512$/GUEST_MEM_MB=lots/'
 	one_line_exit_2
-	[[ "$output" == *"bad.profile:"*": GUEST_MEM_MB must be a positive whole number, not 'lots'"* ]]
+	[[ "$output" == *"bad.profile:"*": GUEST_MEM_MB must be a positive whole number (no leading zero, at most 9 digits), not 'lots'"* ]]
 	bad_profile 's/^WORKLOAD_PERCENT=60$/WORKLOAD_PERCENT=150/'
 	one_line_exit_2
 	bad_profile '/^CASE_TIMEOUT=/d'
