@@ -342,11 +342,7 @@ static int batch(void)
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: apfstat summary X...\n"
-		"       apfstat welch X... -- Y...\n"
-		"       apfstat hwelch X... -- Y...\n"
-		"       apfstat pvalue T DF\n"
-		"       apfstat batch < lines of ID<TAB>X X<TAB>Y Y\n");
+		"apfstat: usage: apfstat summary X... | welch X... -- Y... | hwelch X... -- Y... | pvalue T DF | batch (stdin: ID<TAB>X X<TAB>Y Y[<TAB>h])\n");
 	return 2;
 }
 
