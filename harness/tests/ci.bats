@@ -53,11 +53,19 @@ yq_true() {
 	yq_true "$WF" 'all(.jobs[].steps[] | select(has("uses")); .uses | test("^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@v?[0-9]"))'
 }
 
-@test "workflow: every job runs make check, make bench on the schedule only, and uploads artifacts always" {
-	yq_true "$WF" 'all(.jobs[]; any(.steps[]; (.run // "") | test("^make check")))'
-	yq_true "$WF" 'all(.jobs[]; any(.steps[]; ((.run // "") | test("^make bench")) and (.if | test("schedule"))))'
-	yq_true "$WF" 'all(.jobs[]; any(.steps[]; (.uses // "" | startswith("actions/upload-artifact@")) and (.if | test("always")) and (.with.path | test("ci-artifacts"))))'
-	yq_true "$WF" 'all(.jobs[]; any(.steps[]; (.run // "") | test("ci/github/collect")))'
+@test "workflow: every job but mutants runs make check, make bench on the schedule only, and uploads artifacts always" {
+	yq_true "$WF" '[.jobs | to_entries[] | select(.key != "mutants")] | length == 2'
+	yq_true "$WF" 'all(.jobs | to_entries[] | select(.key != "mutants") | .value; any(.steps[]; (.run // "") | test("^make check")))'
+	yq_true "$WF" 'all(.jobs | to_entries[] | select(.key != "mutants") | .value; any(.steps[]; ((.run // "") | test("^make bench")) and (.if | test("schedule"))))'
+	yq_true "$WF" 'all(.jobs | to_entries[] | select(.key != "mutants") | .value; any(.steps[]; (.uses // "" | startswith("actions/upload-artifact@")) and (.if | test("always")) and (.with.path | test("ci-artifacts"))))'
+	yq_true "$WF" 'all(.jobs | to_entries[] | select(.key != "mutants") | .value; any(.steps[]; (.run // "") | test("ci/github/collect")))'
+}
+
+@test "workflow: a mutants job runs make mutants on the schedule (or when asked), and keeps its log" {
+	yq_true "$WF" '.jobs.mutants | (.if | test("schedule") and test("inputs.mutants"))'
+	yq_true "$WF" '.on.workflow_dispatch.inputs.mutants.type == "boolean"'
+	yq_true "$WF" '.jobs.mutants | any(.steps[]; (.run // "") | test("(^|\n)make mutants"))'
+	yq_true "$WF" '.jobs.mutants | any(.steps[]; (.uses // "" | startswith("actions/upload-artifact@")) and (.if | test("always")) and (.with.path == "mutants.log"))'
 }
 
 @test "workflow: the arm64 job probes /dev/kvm and runs natively or in the lab accordingly" {
