@@ -60,6 +60,11 @@ while [ $# -gt 0 ]; do
 			*) usage_error "--tap $2: expected NAME=FILE" ;;
 			esac
 			[ -f "${2#*=}" ] || usage_error "--tap $2: no such file"
+			case "$taps
+" in
+			*"
+${2%%=*}="*) usage_error "--tap ${2%%=*}: the name given twice (its results would have the same names)" ;;
+			esac
 			taps="$taps
 $2"
 			;;

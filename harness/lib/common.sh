@@ -149,11 +149,11 @@ need_uint() {
 }
 
 # one_line WHAT V: bad usage when V holds a line break (it would add lines to a
-# key=value file, the suite's one syntax) or a tab.
+# key=value file, the suite's one syntax), a carriage return or a tab.
 one_line() {
 	case $2 in
 	*'
-'* | *'	'*) usage_error "$1: one line without tabs, please" ;;
+'* | *'	'* | *"$(printf '\r')"*) usage_error "$1: one line without tabs, please" ;;
 	esac
 }
 

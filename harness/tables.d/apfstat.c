@@ -42,7 +42,8 @@ static int parse_num(const char *s, double *out)
 {
 	char *end;
 
-	if (*s == '\0')
+	/* decimal only: strtod would also take hex, inf and nan */
+	if (*s == '\0' || s[strspn(s, "0123456789.-+eE")] != '\0')
 		return -1;
 	errno = 0;
 	*out = strtod(s, &end);

@@ -35,6 +35,8 @@ function load(file,    line, n, key, val, eq) {
 	n = nkeys = 0
 	while ((getline line < file) > 0) {
 		n++
+		if (line ~ /\r$/)
+			fail(file, n, "carriage return at the end of the line (DOS line endings)")
 		if (line ~ /^#/ || line == "")
 			continue
 		eq = index(line, "=")
@@ -104,7 +106,7 @@ function manifest(file,    n, k, m, rest) {
 		rest = substr(k, 19)
 		split(rest, m, "_")
 		if (!(m[1] in known_scenario))
-			continue
+			fail(file, kline[k], "'" k "' names scenario " m[1] ", not one of " scenarios)
 		sub(/^[0-9]+_i[0-9]+_/, "", rest)
 		if (kv[k] !~ /^[-+]?[0-9]+(\.[0-9]+)?%$/)
 			fail(file, kline[k], "published output must look like +1.5%: '" kv[k] "'")

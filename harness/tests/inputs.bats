@@ -80,6 +80,8 @@ NL='
 	bad history "$TOP/harness/history" append "$W/h.csv" --run-id ''
 	bad render "$TOP/ci/lava/render" --kernel-url '' --initrd-url x
 	bad check "$TOP/harness/check" 'unit='
+	bad lab "$TOP/harness/lab" run -- ''
+	bad run "$TOP/selftests/run" -t ''
 }
 
 @test "inputs: a line break where one line goes (it would add lines to a key=value file)" {
@@ -89,6 +91,7 @@ NL='
 	KERNEL="debian-6.12${NL}state=ok" bad bench "$B" --results "$W/r"
 	KERNEL="$W/a-file${NL}x" bad lab "$TOP/harness/lab" run -- true
 	bad render "$TOP/ci/lava/render" --kernel-url "x${NL}y" --initrd-url x
+	bad bench "$B" --results "$W/r" --guest-append "quiet$(printf '\r')"
 	bad apf-suite.sh sh "$TOP/ci/lava/apf-suite.sh" --output "o${NL}p"
 	bad history "$TOP/harness/history" append "h${NL}.csv"
 }
@@ -124,6 +127,9 @@ NL='
 	bad mkimages "$TOP/ci/lava/mkimages" --out "$W/o" --out "$W/p"
 	bad apf-suite.sh sh "$TOP/ci/lava/apf-suite.sh" --output "$W/o" --output "$W/p"
 	bad check "$TOP/harness/check" 'a=true' 'a=false'
+	bad run "$TOP/selftests/run" --model apf-v2 --model apf-v2
+	bad run "$TOP/selftests/run" --model all --model sdei-v7
+	bad apf-suite.sh sh "$TOP/ci/lava/apf-suite.sh" --tap "a=$W/a-file" --tap "a=$W/a-file"
 	bad testsuite-mem "$TOP/workloads/testsuite-mem/build/host/testsuite-mem" --size 1M --size 2M
 	bad tables "$TOP/harness/tables" --out "$W/o" --out "$W/p" "$TOP/results/reference/cover-letter-v2"
 }
@@ -195,6 +201,7 @@ NL='
 	bad yaml2json "$TOP/ci/yaml2json" "$W/nosuch.yaml"
 	bad apfstat "$TOP/harness/tables" --stats frob
 	bad apfstat "$TOP/harness/tables" --stats welch 1 2 -- x
+	bad apfstat "$TOP/harness/tables" --stats summary 0x10 inf
 	LAB_ARCH=riscv bad lab "$TOP/harness/lab" run -- true
 	LAB=maybe bad bench "$TOP/harness/bench" --results "$W/r"
 }

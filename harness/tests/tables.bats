@@ -373,6 +373,10 @@ bad() {
 	bad 'sed -i "s,^apf_verified=n/a,apf_verified=no," records/s1-i1-apfon-r1.rec' \
 		"records/s1-i1-apfon-r1.rec:6: state=ok but apf_verified=no *"
 	bad 'sed -i "s|^format=.*|format=apf-suite-results/2|" manifest' "manifest:3: unknown format *"
+	bad 'sed -i "s/\$/\r/" records/s1-i1-apfon-r1.rec' \
+		'records/s1-i1-apfon-r1.rec:1: carriage return at the end of the line (DOS line endings)'
+	bad 'echo "published_output_s9_i1_time=+1%" >>manifest' \
+		"manifest:*: 'published_output_s9_i1_time' names scenario 9, not one of 1 2 3"
 }
 
 @test "robustness: zero records, mixed profiles, same directory twice" {

@@ -107,6 +107,7 @@ $2"
 		esac
 	done
 	[ $# -gt 0 ] || usage_error "run: no command given (harness/lab run [OPTIONS] -- CMD...)"
+	[ -n "$1" ] || usage_error "run: an empty command name"
 	RUN_CMD=""
 	for _a; do
 		RUN_CMD="$RUN_CMD '$(printf '%s' "$_a" | sed "s/'/'\\\\''/g")'"
