@@ -205,7 +205,7 @@ function block(sec, s, i, m, idxcell,    key, noff, non, col, mt, a, b, c, sig, 
 		pubrec[pk] = c
 	}
 	csvrow(sec, s, i, m, mt, a, b, noff, non, c,
-	    sig == "untested" ? "not tested (" notest(key, noff, non) ")" : sig,
+	    sig == "untested" ? "not tested (" (st[key, 20] == "n<2" ? "n<2" : notest(key, noff, non)) ")" : sig,
 	    (key in havest) ? st[key, 16] : "-", (key in havest) ? st[key, 17] : "-",
 	    (key in havest) ? st[key, 18] : "-", pub, chk)
 	if (plotdir != "" && (m == "time" || m == "rate"))
