@@ -72,3 +72,13 @@ mutant_list() {
 	assert_success
 	assert_line --regexp '^mutants: caught 1/1 = 100% in '
 }
+
+@test "mutants: what needs the lab is not silently left out: --no-lab counts it as not run and fails" {
+	printf '%s\n' 'mutant lab-one' 'what x' 'file harness/tables.d/render.awk' \
+		'old # Renders the comparison tables' 'new # Renders the XYZZY tables' 'selftest -t vendor_hyp' \
+		'' 'deviations' >"$L"
+	run -1 "$M" --no-lab --list "$L"
+	assert_line '# lab-one: not run (--no-lab)'
+	assert_line '# deviations: not run (--no-lab)'
+	assert_line --regexp '^mutants: caught 0/0 = 0% in [0-9.]+ s \(in the lab: 0\.00 s\); not run \(--no-lab\): 2$'
+}
