@@ -9,6 +9,11 @@
 load common
 bats_require_minimum_version 1.5.0
 
+# testsuite-mem, built for this host (make check runs this file before the workloads layer)
+setup_file() {
+	make -s -C "$BATS_TEST_DIRNAME/../../workloads/testsuite-mem" build/host/testsuite-mem >&2
+}
+
 setup() {
 	common_setup
 	W=$BATS_TEST_TMPDIR/w
@@ -16,6 +21,15 @@ setup() {
 	cd "$W" || return 1
 	: >"$W/a-file"
 	mkdir "$W/a-dir"
+	# selftests/run beside fake tests, as built (selftests_runner.bats does the same)
+	SELFRUN=$BATS_TEST_TMPDIR/bin/run
+	mkdir -p "$BATS_TEST_TMPDIR/bin/tests"
+	cp "$TOP/selftests/run" "$TOP/harness/lib/kernel-splat.patterns" "$BATS_TEST_TMPDIR/bin/"
+	: >"$BATS_TEST_TMPDIR/bin/upstream.list"
+	for t in vendor_hyp fw_regs smccc_fwd sdei sdei_vmm apf_smccc apf_ioctl apf_uffd sdei_host_bugs; do
+		printf '#!/bin/sh\necho "ok 1 fake"\n' >"$BATS_TEST_TMPDIR/bin/tests/$t"
+		chmod +x "$BATS_TEST_TMPDIR/bin/tests/$t"
+	done
 }
 
 # bad PROG CMD...: CMD fails as bad input: exit 2, one stderr line "PROG: ...", no
@@ -81,7 +95,9 @@ NL='
 	bad render "$TOP/ci/lava/render" --kernel-url '' --initrd-url x
 	bad check "$TOP/harness/check" 'unit='
 	bad lab "$TOP/harness/lab" run -- ''
-	bad run "$TOP/selftests/run" -t ''
+	bad run "$SELFRUN" -t ''
+	bad run "$SELFRUN" --upstream-only
+	assert_equal "$stderr" 'run: no test to run (see -l and --help)'
 }
 
 @test "inputs: a line break where one line goes (it would add lines to a key=value file)" {
@@ -127,8 +143,10 @@ NL='
 	bad mkimages "$TOP/ci/lava/mkimages" --out "$W/o" --out "$W/p"
 	bad apf-suite.sh sh "$TOP/ci/lava/apf-suite.sh" --output "$W/o" --output "$W/p"
 	bad check "$TOP/harness/check" 'a=true' 'a=false'
-	bad run "$TOP/selftests/run" --model apf-v2 --model apf-v2
-	bad run "$TOP/selftests/run" --model all --model sdei-v7
+	bad run "$SELFRUN" --model apf-v2 --model apf-v2
+	assert_equal "$stderr" 'run: --model apf-v2: given twice (or with all)'
+	bad run "$SELFRUN" --model all --model sdei-v7
+	bad run "$SELFRUN" --timeout 5 --timeout 6
 	bad apf-suite.sh sh "$TOP/ci/lava/apf-suite.sh" --tap "a=$W/a-file" --tap "a=$W/a-file"
 	bad testsuite-mem "$TOP/workloads/testsuite-mem/build/host/testsuite-mem" --size 1M --size 2M
 	bad tables "$TOP/harness/tables" --out "$W/o" --out "$W/p" "$TOP/results/reference/cover-letter-v2"
