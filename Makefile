@@ -29,11 +29,12 @@ CHECK_LAYERS = \
 	selftests='if [ "$${LAB_ARCH:-arm64}" = arm64 ]; then $(MAKE) -s -C selftests check RUN_ARGS="--model all"; else echo "1..0 \# SKIP the selftests are arm64 KVM tests (LAB_ARCH=$$LAB_ARCH)"; fi' \
 	selftests-upstream='if [ "$${LAB_ARCH:-arm64}" = arm64 ]; then $(MAKE) -s -C selftests check RUN_ARGS=--upstream-only; else echo "1..0 \# SKIP the upstream baseline is arm64 KVM selftests (LAB_ARCH=$$LAB_ARCH)"; fi'
 
-.PHONY: help deps check bats shellcheck smoke lab-bench deviations bench bench-short tables clean
+.PHONY: help deps check bats shellcheck smoke lab-bench deviations bench bench-short tables mutants clean
 
 help:
 	@echo "make bench        run the benchmark (lab profile) and print the comparison tables"
 	@echo "make check        run every test layer (installs what it needs; needs root on a fresh machine)"
+	@echo "make mutants      break the code on purpose, mutant by mutant: every one must fail a test (~10 min)"
 	@echo "make deps         install host packages and download the lab's packages"
 	@echo "make smoke        lab smoke test: KVM in the lab host, a nested guest"
 	@echo "make lab-bench    time the lab boot and the nested guest boot"
@@ -74,6 +75,10 @@ bench-short: deps
 
 tables:
 	harness/tables --plots $(if $(OUT),--out $(OUT)) $(RESULTS)
+
+# Slow (about 10 minutes on 2 cores, half of it in the lab): not part of make check.
+mutants: deps
+	@harness/mutants
 
 clean:
 	rm -rf .cache/lab .cache/check .cache/build

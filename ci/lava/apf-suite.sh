@@ -42,6 +42,17 @@ while [ $# -gt 0 ]; do
 	--print) print=1 ;;
 	--tap | --records | --output)
 		opt_value "$@"
+		[ "$1" != --output ] || opt_once "$1"
+		one_line "$1" "$2"
+		# a relative name starting with - is not an option of the tools it is given to
+		_v=$2
+		case $1:$2 in
+		--tap:*=-*) _v=${2%%=*}=./${2#*=} ;;
+		--records:-* | --output:-*) _v=./$2 ;;
+		esac
+		_o=$1
+		shift 2
+		set -- "$_o" "$_v" "$@"
 		case $1 in
 		--tap)
 			case $2 in
@@ -49,15 +60,29 @@ while [ $# -gt 0 ]; do
 			*) usage_error "--tap $2: expected NAME=FILE" ;;
 			esac
 			[ -f "${2#*=}" ] || usage_error "--tap $2: no such file"
+			case "$taps
+" in
+			*"
+${2%%=*}="*) usage_error "--tap ${2%%=*}: the name given twice (its results would have the same names)" ;;
+			esac
 			taps="$taps
 $2"
 			;;
 		--records)
 			[ -d "$2" ] || usage_error "--records $2: no such directory"
+			_rd=$2
+			[ ! -d "$_rd/records" ] || _rd=$_rd/records
+			_n=0
+			for _rf in "$_rd"/*.rec; do [ ! -f "$_rf" ] || _n=1; done
+			[ "$_n" = 1 ] || usage_error "--records $2: no records (*.rec) in $_rd"
 			records="$records
 $2"
 			;;
-		--output) out=$2 ;;
+		--output)
+			[ -n "$2" ] || usage_error "--output: an empty directory name"
+			[ ! -e "$2" ] || [ -d "$2" ] || usage_error "--output $2: not a directory"
+			out=$2
+			;;
 		esac
 		shift
 		;;
@@ -67,9 +92,9 @@ $2"
 	shift
 done
 [ -z "$taps" ] && [ -z "$records" ] && run=1
-mkdir -p "$out" || usage_error "cannot create $out"
+mkdir -p -- "$out" 2>/dev/null || usage_error "--output $out: cannot create the directory"
 result=$out/result.txt
-: >"$result" || usage_error "cannot write $result"
+{ : >"$result"; } 2>/dev/null || usage_error "cannot write $result"
 
 # TAP log -> result lines, read by the suite's one TAP reader (harness/lib/tap.sh: the
 # same test names as harness/report and harness/history). LAVA wants names in

@@ -17,7 +17,12 @@ msg() { printf '%s: %s\n' "$APF_PROG" "$*" >&2; }
 warn() { printf '%s: warning: %s\n' "$APF_PROG" "$*" >&2; }
 
 usage_error() {
-	msg "$*"
+	# one line, whatever the input echoed in it holds: a line break shows as \n
+	case $* in
+	*'
+'*) msg "$(printf '%s' "$*" | awk 'BEGIN { ORS = "" } NR > 1 { print "\\n" } { print }')" ;;
+	*) msg "$*" ;;
+	esac
 	exit 2
 }
 
@@ -29,7 +34,7 @@ die() {
 # The option loop of every command, one shape:
 #   while [ $# -gt 0 ]; do
 #   	case $1 in
-#   	--name) opt_value "$@"; name=$2; shift ;;     (or --a | --b) with a case on $1 inside)
+#   	--name) opt_value "$@"; opt_once "$1"; name=$2; shift ;;  (or --a | --b) with a case on $1 inside)
 #   	--flag) flag=1 ;;
 #   	-h | --help) usage; exit 0 ;;
 #   	--) shift; break ;;
@@ -40,6 +45,25 @@ die() {
 # opt_value "$@": bad usage unless the option $1 has a value.
 opt_value() {
 	[ $# -ge 2 ] || usage_error "$1 needs a value (see --help)"
+}
+
+# opt_once OPTION: bad usage when OPTION was given before on this command line. An option
+# that takes one value is given once (README, "Usage"); those that add to a list (--put,
+# -t, --model, --tap, --records) do not call this.
+_apf_opts_seen=' '
+opt_once() {
+	case $_apf_opts_seen in
+	*" $1 "*) usage_error "$1 given twice (each option takes one value)" ;;
+	esac
+	_apf_opts_seen="$_apf_opts_seen$1 "
+}
+
+# opt_given OPTION: was OPTION given (to opt_once)?
+opt_given() {
+	case $_apf_opts_seen in
+	*" $1 "*) return 0 ;;
+	esac
+	return 1
 }
 
 # Cleanup registry: each entry is a shell command, run newest first.
@@ -101,11 +125,36 @@ make_tmpdir() {
 	eval "$1=\$_mt_dir"
 }
 
+# is_uint V: V is a whole number written plainly, as a user would mean it: digits only,
+# no leading zero (the shell's arithmetic reads 0600 as octal, and 0900 not at all) and at
+# most 9 digits (far inside what shell arithmetic and test(1) hold).
 is_uint() {
 	case $1 in
-	'' | *[!0-9]*) return 1 ;;
+	'' | *[!0-9]* | 0?*) return 1 ;;
 	esac
-	return 0
+	[ ${#1} -le 9 ]
+}
+
+# need_uint WHAT V [MIN [MAX]]: bad usage unless V is a plain whole number (is_uint)
+# from MIN (default 0) to MAX; WHAT names the option or key in the message.
+need_uint() {
+	case $2 in
+	'') usage_error "$1: empty, want a whole number" ;;
+	*[!0-9]*) usage_error "$1: '$2' is not a whole number" ;;
+	0?*) usage_error "$1: '$2' has a leading zero (the shell would read it as octal)" ;;
+	esac
+	[ ${#2} -le 9 ] || usage_error "$1: '$2' is too large"
+	[ "$2" -ge "${3:-0}" ] || usage_error "$1: '$2' is below ${3:-0}"
+	[ -z "${4:-}" ] || [ "$2" -le "$4" ] || usage_error "$1: '$2' is above $4"
+}
+
+# one_line WHAT V: bad usage when V holds a line break (it would add lines to a
+# key=value file, the suite's one syntax), a carriage return or a tab.
+one_line() {
+	case $2 in
+	*'
+'* | *'	'* | *"$(printf '\r')"*) usage_error "$1: one line without tabs, please" ;;
+	esac
 }
 
 # Is a process alive? (a zombie or a dead one is not: it only waits to be reaped)

@@ -4,9 +4,16 @@
  * from the Student t distribution (regularized incomplete beta function).
  *
  *   apfstat summary X...            n amean hmean stddev coeffvar min max
- *   apfstat welch X... -- Y...      t df p significant (5%, two-sided)
+ *   apfstat welch X... -- Y...      t df p significant (5%, two-sided) [untested=WHY]
+ *   apfstat hwelch X... -- Y...     the same on 1/x: the test of the harmonic means
  *   apfstat pvalue T DF             two-sided p of Student's t
- *   apfstat batch                   stdin: ID<TAB>X X X<TAB>Y Y Y per line
+ *   apfstat batch                   stdin: ID<TAB>X X X<TAB>Y Y Y[<TAB>h] per line
+ *
+ * A test is made only where one can be: with at least 2 values on each side and some
+ * spread (with none on either side there is no variance to test against: "untested",
+ * not p=0), and for harmonic means only on positive values. WHY is n<2, no-spread or
+ * nonpositive. The harmonic means are compared on 1/x, the scale on which they are
+ * arithmetic means; t keeps the sign of the shown means (positive: X larger).
  *
  * Exit 0, or 2 on bad input (one message on stderr).
  */
@@ -28,13 +35,15 @@ struct summary {
 struct welch {
 	double t, df, p;
 	const char *sig; /* "yes", "no", "untested" */
+	const char *why; /* untested: "n<2", "no-spread", "nonpositive" */
 };
 
 static int parse_num(const char *s, double *out)
 {
 	char *end;
 
-	if (*s == '\0')
+	/* decimal only: strtod would also take hex, inf and nan */
+	if (*s == '\0' || s[strspn(s, "0123456789.-+eE")] != '\0')
 		return -1;
 	errno = 0;
 	*out = strtod(s, &end);
@@ -144,25 +153,66 @@ static void welch_test(const struct summary *a, const struct summary *b,
 	double va, vb, se2;
 
 	w->t = w->df = w->p = NAN;
+	w->sig = "untested";
+	w->why = NULL;
 	if (a->n < 2 || b->n < 2) {
-		w->sig = "untested";
+		w->why = "n<2";
 		return;
 	}
 	va = a->var / a->n;
 	vb = b->var / b->n;
 	se2 = va + vb;
 	if (se2 == 0) {
-		/* No spread on either side: the data decide without a test. */
-		w->t = a->amean == b->amean ? 0 :
-		       (a->amean < b->amean ? -INFINITY : INFINITY);
-		w->p = a->amean == b->amean ? 1 : 0;
-		w->sig = w->p < ALPHA ? "yes" : "no";
+		/* No spread on either side: nothing to weigh the difference against. */
+		w->why = "no-spread";
 		return;
 	}
 	w->t = (a->amean - b->amean) / sqrt(se2);
 	w->df = se2 * se2 / (va * va / (a->n - 1) + vb * vb / (b->n - 1));
 	w->p = t_pvalue(w->t, w->df);
 	w->sig = w->p < ALPHA ? "yes" : "no";
+}
+
+/* 1/x of each value into r; -1 when a value is not positive. */
+static int reciprocals(const double *x, int n, double *r)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (!(x[i] > 0))
+			return -1;
+		r[i] = 1 / x[i];
+	}
+	return 0;
+}
+
+/*
+ * Welch's test of the samples' arithmetic means or (harmonic) of their harmonic means:
+ * the harmonic mean is the reciprocal of the arithmetic mean of 1/x, so those are tested.
+ */
+static void compare(const double *xa, int na, const double *xb, int nb,
+		    int harmonic, struct welch *w)
+{
+	static double ra[MAXN], rb[MAXN];
+	struct summary a, b;
+
+	if (!harmonic) {
+		summarise(xa, na, &a);
+		summarise(xb, nb, &b);
+		welch_test(&a, &b, w);
+		return;
+	}
+	if (reciprocals(xa, na, ra) || reciprocals(xb, nb, rb)) {
+		w->t = w->df = w->p = NAN;
+		w->sig = "untested";
+		w->why = na < 2 || nb < 2 ? "n<2" : "nonpositive";
+		return;
+	}
+	summarise(ra, na, &a);
+	summarise(rb, nb, &b);
+	welch_test(&a, &b, w);
+	/* a larger 1/x is a smaller rate: the sign of the shown means */
+	w->t = -w->t;
 }
 
 static void put(double v, const char *sep)
@@ -233,11 +283,11 @@ static int split_values(char *field, double *x)
 static int batch(void)
 {
 	static double xa[MAXN], xb[MAXN];
-	char line[1 << 16], *id, *fa, *fb, *nl;
+	char line[1 << 16], *id, *fa, *fb, *fh, *nl;
 	struct summary a, b;
 	struct welch w;
 	long lineno = 0;
-	int na, nb;
+	int na, nb, harmonic;
 
 	while (fgets(line, sizeof(line), stdin)) {
 		lineno++;
@@ -258,6 +308,17 @@ static int batch(void)
 		}
 		*fa++ = '\0';
 		*fb++ = '\0';
+		harmonic = 0;
+		fh = strchr(fb, '\t');
+		if (fh) {
+			*fh++ = '\0';
+			if (strcmp(fh, "h")) {
+				fprintf(stderr, "apfstat: stdin:%ld: the 4th field is h or nothing\n",
+					lineno);
+				return 2;
+			}
+			harmonic = 1;
+		}
 		na = split_values(fa, xa);
 		nb = split_values(fb, xb);
 		if (na < 0 || nb < 0) {
@@ -267,14 +328,14 @@ static int batch(void)
 		}
 		summarise(xa, na, &a);
 		summarise(xb, nb, &b);
-		welch_test(&a, &b, &w);
+		compare(xa, na, xb, nb, harmonic, &w);
 		printf("%s\t", id);
 		put_side(&a);
 		put_side(&b);
 		put(w.t, "\t");
 		put(w.df, "\t");
 		put(w.p, "\t");
-		printf("%s\n", w.sig);
+		printf("%s\t%s\n", w.sig, w.why ? w.why : "-");
 	}
 	return 0;
 }
@@ -282,20 +343,17 @@ static int batch(void)
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: apfstat summary X...\n"
-		"       apfstat welch X... -- Y...\n"
-		"       apfstat pvalue T DF\n"
-		"       apfstat batch < lines of ID<TAB>X X<TAB>Y Y\n");
+		"apfstat: usage: apfstat summary X... | welch X... -- Y... | hwelch X... -- Y... | pvalue T DF | batch (stdin: ID<TAB>X X<TAB>Y Y[<TAB>h])\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
 	static double xa[MAXN], xb[MAXN];
-	struct summary a, b;
+	struct summary a;
 	struct welch w;
 	double t, df;
-	int i, na, nb;
+	int i, na, nb, harmonic;
 
 	if (argc < 2)
 		return usage();
@@ -316,21 +374,23 @@ int main(int argc, char **argv)
 		printf("p=%.15g\n", t_pvalue(t, df));
 		return 0;
 	}
-	if (!strcmp(argv[1], "welch")) {
+	if (!strcmp(argv[1], "welch") || !strcmp(argv[1], "hwelch")) {
+		harmonic = argv[1][0] == 'h';
 		for (i = 2; i < argc && strcmp(argv[i], "--"); i++)
 			;
 		if (i == 2 || i >= argc - 1)
 			return usage();
-		na = read_args(argv + 2, i - 2, xa, "welch");
-		nb = read_args(argv + i + 1, argc - i - 1, xb, "welch");
-		summarise(xa, na, &a);
-		summarise(xb, nb, &b);
-		welch_test(&a, &b, &w);
+		na = read_args(argv + 2, i - 2, xa, argv[1]);
+		nb = read_args(argv + i + 1, argc - i - 1, xb, argv[1]);
+		compare(xa, na, xb, nb, harmonic, &w);
 		printf("t=");
 		put(w.t, " df=");
 		put(w.df, " p=");
 		put(w.p, " significant=");
-		printf("%s\n", w.sig);
+		printf("%s", w.sig);
+		if (w.why)
+			printf(" untested=%s", w.why);
+		printf("\n");
 		return 0;
 	}
 	return usage();

@@ -2,6 +2,7 @@
 # the statistics (apfstat batch output), as text, Markdown and CSV.
 # -v txt=FILE md=FILE csv=FILE: outputs (empty = not wanted)
 # -v plotdir=DIR: also write bar-plot data and the list of timelines there
+# -v hmean="METRIC...": the metrics whose mean is harmonic (rates)
 # Arguments: NORM STATS
 
 function abs(x) { return x < 0 ? -x : x }
@@ -71,12 +72,21 @@ function mdmark(c, sig,    n) {
 	return n
 }
 
+# Why a mean has no test (apfstat's reason), as the tables say it.
+function notest(key, noff, non,    w) {
+	w = st[key, 20]
+	if (w == "no-spread")
+		return "no spread"
+	if (w == "nonpositive")
+		return "a rate <= 0"
+	return "n=" (noff < non ? noff : non)
+}
+
 function pcell(key, noff, non,    p) {
 	if (st[key, 19] == "untested")
-		return "no test (n=" (noff < non ? noff : non) ")"
+		return "no test (" notest(key, noff, non) ")"
 	p = st[key, 18] + 0
-	p = p < 0.0001 ? "<0.0001" : sprintf("%.4f", p)
-	return st[key, 17] == "-" ? p " (no spread)" : p
+	return p < 0.0001 ? "<0.0001" : sprintf("%.4f", p)
 }
 
 function unit(m) {
@@ -100,7 +110,7 @@ function side_text(sec, s, i, apf,    k) {
 		return "-"
 	if (k in ureason)
 		return "unavailable: " ureason[k]
-	return "unavailable: no ok run (" oreason[k] ")"
+	return "unavailable: no run to tabulate (" oreason[k] ")"
 }
 
 # ---- a table: rows of cells, printed aligned (text) or as Markdown ----
@@ -195,7 +205,7 @@ function block(sec, s, i, m, idxcell,    key, noff, non, col, mt, a, b, c, sig, 
 		pubrec[pk] = c
 	}
 	csvrow(sec, s, i, m, mt, a, b, noff, non, c,
-	    sig == "untested" ? "not tested (n<2)" : sig,
+	    sig == "untested" ? "not tested (" (st[key, 20] == "n<2" ? "n<2" : notest(key, noff, non)) ")" : sig,
 	    (key in havest) ? st[key, 16] : "-", (key in havest) ? st[key, 17] : "-",
 	    (key in havest) ? st[key, 18] : "-", pub, chk)
 	if (plotdir != "" && (m == "time" || m == "rate"))
@@ -219,24 +229,39 @@ function block(sec, s, i, m, idxcell,    key, noff, non, col, mt, a, b, c, sig, 
 # 10^-d without the ^ operator (busybox awk may lack math support).
 function unit_of(d,    u) { for (u = 1; d > 0; d--) u /= 10; return u }
 
-# How a published percentage relates to the recomputed one.
-function pubcheck(ptxt, r,    p, d, f, pa, ra, mag, sgn) {
+# x cut to d decimals (unit u = 10^-d), and rounded up to them; the small slack keeps
+# a value such as 43.5 (435 units, in binary a hair below) from losing a unit.
+function cut_to(x, u) { return int(x / u + 1e-9) * u }
+function up_to(x, u,    c) { c = int(x / u + 1e-9); if (x / u - c > 1e-9) c++; return c * u }
+function near_to(a, b, u) { return abs(a - b) < u / 100 }
+
+# How a published percentage relates to the recomputed one R, in words: "agrees" when R
+# rounded to the published decimals gives the published figure; otherwise how it
+# differs, with the arithmetic that shows it. Explanations that arithmetic cannot prove
+# (a misplaced decimal point) are called guesses.
+function pubcheck(ptxt, r,    p, d, f, u, pa, ra, rr, show, pt, mag, sgn) {
 	p = ptxt
 	sub(/%$/, "", p)
 	d = index(p, ".") ? length(p) - index(p, ".") : 0
 	f = "%." d "f"
+	u = unit_of(d)
 	pa = abs(p + 0)
 	ra = abs(r + 0)
-	if (sprintf(f, ra) + 0 == pa)
+	rr = sprintf(f, ra)
+	show = sprintf("%." (d + 1 > 2 ? d + 1 : 2) "f", ra)
+	pt = sprintf(f, pa)
+	if (rr + 0 == pa)
 		mag = ""
-	else if (abs(ra - pa) < unit_of(d))
-		mag = "rounding (" sprintf("%.2f", ra) " rounds to " sprintf(f, ra) ")"
+	else if (near_to(cut_to(ra, u), pa, u))
+		mag = "differs in the last digit: " show " rounds to " rr " (" pt " is " show " cut off)"
+	else if (near_to(up_to(ra, u), pa, u))
+		mag = "differs in the last digit: " show " rounds to " rr " (" pt " is " show " rounded up)"
 	else if (sprintf(f, ra / 10) + 0 == pa)
-		mag = "factor of ten (published is a tenth of the change)"
+		mag = "differs: " show " rounds to " rr "; a tenth of it rounds to " pt " (a guess at the cause: the source does not say)"
 	else if (sprintf(f, ra * 10) + 0 == pa)
-		mag = "factor of ten (published is ten times the change)"
+		mag = "differs: " show " rounds to " rr "; ten times it rounds to " pt " (a guess at the cause: the source does not say)"
 	else
-		mag = "differs"
+		mag = "differs: " show " rounds to " rr ", not " pt
 	if ((p + 0 < 0 && r + 0 > 0) || (p + 0 > 0 && r + 0 < 0))
 		sgn = "opposite sign"
 	if (mag == "" && sgn == "")
@@ -284,6 +309,10 @@ function norm_line(    sec, k, k3) {
 		if (!((sec, $8) in exst))
 			exorder[sec, ++nexs[sec]] = $8
 		exst[sec, $8]++
+	} else if ($1 == "X") {
+		sec = dsec[$2]
+		natt[sec]++
+		att[sec, natt[sec]] = $3 ": " $8 ": " $9
 	} else if ($1 == "P") {
 		sec = dsec[$2]
 		k = sec SUBSEP $3 SUBSEP $4 SUBSEP $5
@@ -306,9 +335,10 @@ function header(    j, n, h) {
 		tout(h[j])
 		mout("- " h[j])
 	}
-	tout("Significance: Welch's t-test, two-sided, 5%: * x%* significant, ( x%) not significant,")
-	tout("  unmarked: no test (fewer than 2 runs on a side, e.g. n=1).")
-	mout("- Significance: Welch's t-test, two-sided, 5%: \\* x%\\* significant, ( x%) not significant, unmarked: no test (fewer than 2 runs on a side, e.g. n=1).")
+	tout("Significance: Welch's t-test, two-sided, 5%, of the mean shown (Hmean: on 1/x):")
+	tout("  * x%* significant, ( x%) not significant, unmarked: no test (fewer than 2 runs")
+	tout("  on a side, no spread on either side, or a rate <= 0).")
+	mout("- Significance: Welch's t-test, two-sided, 5%, of the mean shown (Hmean: on 1/x): \\* x%\\* significant, ( x%) not significant, unmarked: no test (fewer than 2 runs on a side, no spread on either side, or a rate <= 0).")
 }
 
 function section(sec,    s, i, j, n, k, hdr, al, sorted, t, e, line) {
@@ -378,6 +408,15 @@ function section(sec,    s, i, j, n, k, hdr, al, sorted, t, e, line) {
 			mout("- " ex[sec, e])
 		}
 	}
+	if (natt[sec] > 0) {
+		both("")
+		both("Earlier attempts, not tabulated (the case was run again; harness/bench --retry-failed): " natt[sec])
+		mout("")
+		for (e = 1; e <= natt[sec]; e++) {
+			tout("  " att[sec, e])
+			mout("- " att[sec, e])
+		}
+	}
 }
 
 function published(sec,    j, k, pk, p, r, v, same, opp, parts, tag, ord) {
@@ -442,7 +481,10 @@ BEGIN {
 	label["time"] = "time (ms)"; morder["time"] = 1
 	label["calc"] = "calc"; morder["calc"] = 2
 	label["rate"] = "calc rate (M/s)"; morder["rate"] = 3
-	hm["rate"] = 1; hm["mig_throughput_mbps"] = 1; hm["mig_pages_per_second"] = 1
+	# the metrics shown (and tested, apfstat) as harmonic means: -v hmean="m1 m2..."
+	nh = split(hmean, a, " ")
+	for (k = 1; k <= nh; k++)
+		hm[a[k]] = 1
 	title[1] = "[1] allocate/free memory, no calculation thread"
 	title[2] = "[2] allocate/free memory with the calculation thread"
 	title[3] = "[3] 5x allocate/free with the calculation thread and post-copy live migration"
@@ -454,7 +496,7 @@ BEGIN {
 }
 
 FNR == NR { norm_line(); next }
-{ havest[$1] = 1; for (j = 2; j <= 19; j++) st[$1, j] = $j }
+{ havest[$1] = 1; for (j = 2; j <= 20; j++) st[$1, j] = $j }
 
 END {
 	# Sections in arch, then source order; labelled by arch (and source if needed).

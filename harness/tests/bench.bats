@@ -46,7 +46,7 @@ bad_profile() {
 	[[ "$output" == *"GUEST_SMP given twice"* ]]
 	bad_profile 's/^GUEST_MEM_MB=512$/GUEST_MEM_MB=lots/'
 	one_line_exit_2
-	[[ "$output" == *"bad.profile:"*": GUEST_MEM_MB must be a positive whole number, not 'lots'"* ]]
+	[[ "$output" == *"bad.profile:"*": GUEST_MEM_MB must be a positive whole number (no leading zero, at most 9 digits), not 'lots'"* ]]
 	bad_profile 's/^WORKLOAD_PERCENT=60$/WORKLOAD_PERCENT=150/'
 	one_line_exit_2
 	bad_profile '/^CASE_TIMEOUT=/d'
@@ -78,8 +78,9 @@ bad_profile() {
 	[ "$status" -eq 0 ]
 }
 
+# verify WANT DIR [ARCH]: apf_verify as bench-case calls it (default arch x86_64)
 verify() {
-	sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; apf_verify $1 '$2'"
+	TOP=$TOP sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; apf_verify $1 '$2' ${3:-x86_64}"
 }
 
 guest_dir() {
@@ -124,14 +125,23 @@ guest_dir() {
 	[[ "$output" == *"apf_verified=no"* ]]
 }
 
-@test "APF verification: arm64 'Async PF enabled on CPU' counts as APF on" {
+@test "APF verification: arm64 'Async PF enabled on CPU' counts as APF on, on arm64 only" {
 	d=$(guest_dir arm-on "" 0 0 "Async PF enabled on CPU0")
-	run verify on "$d"
-	[[ "$output" == *"guest_apf_enabled_cpus=1"* ]]
-	[[ "$output" == *"apf_verified=yes"* ]]
+	run verify on "$d" aarch64
+	assert_line 'guest_apf_enabled_cpus=1'
+	assert_line 'apf_verified=yes'
+	# on x86 the guest's page-ready interrupts are the evidence: the log line is not
+	run verify on "$d" x86_64
+	assert_line 'apf_verified=no'
+	assert_line 'apf_evidence=+APF asked: no-kvmapf=no, APF enabled on 1 CPUs, 0 page-ready interrupts during the run: +APF on x86_64 without page-ready interrupts during the run (guest_apf_irqs=0)'
+	# and on arm64 interrupts without the log line are not
+	d=$(guest_dir arm-irq "" 3 40 "booting")
+	run verify on "$d" aarch64
+	assert_line 'apf_verified=no'
 	d=$(guest_dir arm-off no-kvmapf 0 0 "Async PF enabled on CPU0")
-	run verify off "$d"
-	[[ "$output" == *"apf_verified=no"* ]]
+	run verify off "$d" aarch64
+	assert_line 'apf_verified=no'
+	assert_line --partial ': -APF but the guest enabled APF on 1 CPUs'
 }
 
 @test "workload keys: the kv summary becomes record keys, the timeline its own file" {
@@ -162,7 +172,8 @@ guest_dir() {
 	wait "$pid" || rc=$?
 	[ "$rc" -eq 143 ]
 	sleep 0.5
-	! pgrep -f "$BATS_TEST_TMPDIR.*initrd"
+	run pgrep -f "$BATS_TEST_TMPDIR.*initrd"
+	assert_failure
 	run_dir=$(ls -d "$res"/*/)
 	[ -f "$run_dir/run.kv" ]
 	[ ! -e "$run_dir/manifest" ]
@@ -181,7 +192,8 @@ guest_dir() {
 	[[ "$output" == *"ok 1 - bench s1-i1-apfoff-r1"* ]]
 	run "$BENCH" --profile short --scenarios 1 --apf off --results "$res" --run-id "$(basename "$run_dir")" --no-tables
 	[[ "$output" == *"s1-i1-apfoff-r1: recorded already (ok), skipped"* ]]
-	! pgrep -f "$BATS_TEST_TMPDIR.*initrd"
+	run pgrep -f "$BATS_TEST_TMPDIR.*initrd"
+	assert_failure
 	[ -z "$(find "$BATS_TEST_TMPDIR" -maxdepth 1 -name 'apf-*')" ]
 }
 
@@ -197,8 +209,11 @@ guest_dir() {
 	run cat "$rec"
 	assert_line 'state=invalid'
 	assert_line 'apf_verified=no'
-	assert_line --regexp '^reason=\+APF asked: no-kvmapf=yes'
+	assert_line --regexp '^reason=\+APF asked: no-kvmapf=yes.*: \+APF but the guest booted with no-kvmapf$'
 	assert_line 'host_cap_async_pf=1'
+	# a run that did not prove its APF state has no figures to tabulate
+	refute_line --regexp '^(elapsed_ms|calc_count|calc_rate|bytes_written|passes)='
+	[ ! -e "${rec%.rec}.timeline" ]
 	grep -qx 'guest_append=no-kvmapf' "$(dirname "$rec")/../manifest"
 }
 

@@ -3,6 +3,9 @@
 # real YAML parser (libyaml via Perl YAML::XS) and have the expected structure (jq);
 # the LAVA test script turns TAP and benchmark records into LAVA result lines.
 
+bats_load_library bats-support
+bats_load_library bats-assert
+
 setup() {
 	TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 	FIX=$TOP/harness/tests/fixtures/ci
@@ -50,11 +53,19 @@ yq_true() {
 	yq_true "$WF" 'all(.jobs[].steps[] | select(has("uses")); .uses | test("^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@v?[0-9]"))'
 }
 
-@test "workflow: every job runs make check, make bench on the schedule only, and uploads artifacts always" {
-	yq_true "$WF" 'all(.jobs[]; any(.steps[]; (.run // "") | test("^make check")))'
-	yq_true "$WF" 'all(.jobs[]; any(.steps[]; ((.run // "") | test("^make bench")) and (.if | test("schedule"))))'
-	yq_true "$WF" 'all(.jobs[]; any(.steps[]; (.uses // "" | startswith("actions/upload-artifact@")) and (.if | test("always")) and (.with.path | test("ci-artifacts"))))'
-	yq_true "$WF" 'all(.jobs[]; any(.steps[]; (.run // "") | test("ci/github/collect")))'
+@test "workflow: every job but mutants runs make check, make bench on the schedule only, and uploads artifacts always" {
+	yq_true "$WF" '[.jobs | to_entries[] | select(.key != "mutants")] | length == 2'
+	yq_true "$WF" 'all(.jobs | to_entries[] | select(.key != "mutants") | .value; any(.steps[]; (.run // "") | test("^make check")))'
+	yq_true "$WF" 'all(.jobs | to_entries[] | select(.key != "mutants") | .value; any(.steps[]; ((.run // "") | test("^make bench")) and (.if | test("schedule"))))'
+	yq_true "$WF" 'all(.jobs | to_entries[] | select(.key != "mutants") | .value; any(.steps[]; (.uses // "" | startswith("actions/upload-artifact@")) and (.if | test("always")) and (.with.path | test("ci-artifacts"))))'
+	yq_true "$WF" 'all(.jobs | to_entries[] | select(.key != "mutants") | .value; any(.steps[]; (.run // "") | test("ci/github/collect")))'
+}
+
+@test "workflow: a mutants job runs make mutants on the schedule (or when asked), and keeps its log" {
+	yq_true "$WF" '.jobs.mutants | (.if | test("schedule") and test("inputs.mutants"))'
+	yq_true "$WF" '.on.workflow_dispatch.inputs.mutants.type == "boolean"'
+	yq_true "$WF" '.jobs.mutants | any(.steps[]; (.run // "") | test("(^|\n)make mutants"))'
+	yq_true "$WF" '.jobs.mutants | any(.steps[]; (.uses // "" | startswith("actions/upload-artifact@")) and (.if | test("always")) and (.with.path == "mutants.log"))'
 }
 
 @test "workflow: the arm64 job probes /dev/kvm and runs natively or in the lab accordingly" {
@@ -109,7 +120,9 @@ yq_true() {
 		--repo https://example.org/apf-suite.git --ref main
 	[ "$status" -eq 0 ]
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/job.yaml"
-	! grep -v '^ *#' "$BATS_TEST_TMPDIR/job.yaml" | grep -q '@[A-Z_]*@'
+	run grep -v '^ *#' "$BATS_TEST_TMPDIR/job.yaml"
+	assert_success
+	refute_output --regexp '@[A-Z_]*@'
 	yq_true "$BATS_TEST_TMPDIR/job.yaml" '.actions[0].deploy.images.kernel.url == "https://example.org/apf/kernel"'
 	yq_true "$BATS_TEST_TMPDIR/job.yaml" '.actions[2].test.definitions[0].repository == "https://example.org/apf-suite.git"'
 	run "$TOP/ci/lava/render" --kernel-url x
@@ -132,7 +145,8 @@ yq_true() {
 	diff -u "$FIX/lava/expected-result.txt" out/result.txt
 	[ "$output" = "$(cat "$FIX/lava/expected-result.txt")" ]
 	# every line: name, result, optional measurement and units
-	! grep -vE '^[A-Za-z0-9._-]+ (pass|fail|skip)( -?[0-9.]+ [A-Za-z/]+)?$' out/result.txt
+	run grep -vE '^[A-Za-z0-9._-]+ (pass|fail|skip)( -?[0-9.]+ [A-Za-z/]+)?$' out/result.txt
+	refute_output
 }
 
 @test "LAVA script: same lines under busybox sh and dash" {

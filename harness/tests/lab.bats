@@ -10,15 +10,40 @@ setup() {
 	LABCMD="$TOP/harness/lab"
 }
 
+# Fails the test when a process still names the test's directory (a lab QEMU, its
+# watcher) or something is left in it.
 no_lab_process_left() {
-	! pgrep -f "$BATS_TEST_TMPDIR" >/dev/null
-	[ -z "$(ls -A "$BATS_TEST_TMPDIR")" ] || { ls -la "$BATS_TEST_TMPDIR"; return 1; }
+	local left
+	if left=$(pgrep -af "$BATS_TEST_TMPDIR"); then
+		fail "processes left: $left"
+		return 1
+	fi
+	if [ -n "$(ls -A "$BATS_TEST_TMPDIR")" ]; then
+		fail "files left: $(ls -A "$BATS_TEST_TMPDIR")"
+		return 1
+	fi
 }
 
-@test "lab: no command prints usage and exits 2" {
+@test "lab: the no-lab-process-left check notices a process and a file left behind" {
+	sh -c 'sleep 30' "$BATS_TEST_TMPDIR/fake-qemu" &
+	local pid=$!
+	run no_lab_process_left
+	kill "$pid"
+	assert_failure
+	assert_output --partial "processes left: $pid "
+	wait "$pid" || true
+	: >"$BATS_TEST_TMPDIR/left-over"
+	run no_lab_process_left
+	assert_failure
+	assert_output --partial 'files left: left-over'
+	rm "$BATS_TEST_TMPDIR/left-over"
+	no_lab_process_left
+}
+
+@test "lab: no command is one line, exit 2" {
 	run "$LABCMD"
-	[ "$status" -eq 2 ]
-	[[ "$output" == *"usage: harness/lab"* ]]
+	one_line_exit_2
+	assert_output 'lab: no command given (build, run, smoke, workloads, bench, accel; see --help)'
 }
 
 @test "lab: --help exits 0" {
@@ -121,9 +146,10 @@ no_lab_process_left() {
 	split_store "$img" "$st" system
 	[ "$(readlink "$img/usr/bin/big")" = /store/system/usr/bin/big ]
 	[ "$(readlink "$img/lab/guest/kernel")" = /store/system/lab/guest/kernel ]
-	[ -f "$img/bin/busybox" ] && [ ! -L "$img/bin/busybox" ]
-	[ -f "$img/lib/modules/virtio_blk.ko" ] && [ ! -L "$img/lib/modules/virtio_blk.ko" ]
-	[ -f "$img/usr/bin/small" ] && [ ! -L "$img/usr/bin/small" ]
+	for f in bin/busybox lib/modules/virtio_blk.ko usr/bin/small; do
+		[ -f "$img/$f" ] || fail "$f is not a file"
+		[ ! -L "$img/$f" ] || fail "$f is a link"
+	done
 	[ "$(cat "$st/store/system/usr/bin/big" "$st/store/system/lab/guest/kernel" | sha256sum)" = "$sum" ]
 	make_store "$st" system "$BATS_TEST_TMPDIR/out"
 	debugfs -R 'cat /usr/bin/big' "$BATS_TEST_TMPDIR/out.ext4" 2>/dev/null >"$BATS_TEST_TMPDIR/big.ext4"
@@ -185,20 +211,24 @@ no_lab_process_left() {
 	one_line_exit_2
 }
 
-@test "deps cache: complete only when the stamp matches the package list, the lock exists and the packages are staged" {
+@test "deps cache: complete only when the stamp matches the package list and the packages are staged" {
 	. "$TOP/harness/lib/common.sh"
 	. "$TOP/harness/lib/host/debs.sh"
 	fake=$BATS_TEST_TMPDIR/top
 	mkdir -p "$fake/harness/deps.d" "$fake/.cache/debs/arm64" "$fake/.cache/stage/arm64/root/usr"
 	printf 'busybox-static\n# comment\nqemu-system-arm\n' >"$fake/harness/deps.d/arm64.list"
-	run ! debs_complete "$fake" arm64
+	run debs_complete "$fake" arm64
+	assert_failure
 	debs_wanted "$fake" arm64 >"$fake/.cache/debs/arm64/.complete"
-	# a cache staged before the lock file existed
-	run ! debs_complete "$fake" arm64
+	# a cache staged before the lock file existed is not complete
+	run debs_complete "$fake" arm64
+	assert_failure
 	: >"$fake/.cache/debs/arm64/lock"
-	run -0 debs_complete "$fake" arm64
+	run debs_complete "$fake" arm64
+	assert_success
 	echo jq >>"$fake/harness/deps.d/arm64.list"
-	run ! debs_complete "$fake" arm64
+	run debs_complete "$fake" arm64
+	assert_failure
 	rm -rf "$fake"
 }
 

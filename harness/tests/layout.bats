@@ -50,7 +50,7 @@ sourced_by() {
 @test "layout: the suite layer packs the KVM-host part only, /suite/bin is harness/kvmhost" {
 	run grep -n 'tar -cf - harness/kvmhost $_shared harness/lib/kvmhost cgroups' "$H/lib/host/lab-images.sh"
 	assert_success
-	run grep -n '_shared="harness/lib/\*.sh harness/lib/kernel-splat.patterns"' "$H/lib/host/lab-images.sh"
+	run grep -n '_shared="harness/lib/\*.sh harness/lib/\*.awk harness/lib/kernel-splat.patterns"' "$H/lib/host/lab-images.sh"
 	assert_success
 	run grep -n 'ln -s harness/kvmhost "$_img/suite/bin"' "$H/lib/host/lab-images.sh"
 	assert_success
@@ -77,4 +77,21 @@ sourced_by() {
 	run sh -c '. "$1"; lab_cmdline_get "$LAB_KEY_SWAP" "$2"' sh "$H/lib/contract.sh" "$BATS_TEST_TMPDIR/cmdline"
 	assert_failure
 	assert_output ''
+}
+
+@test "tests: no assertion that cannot fail ('! cmd' or 'a && b' before a test's last line)" {
+	run awk -f "$TOP/harness/tests/can-fail.awk" "$TOP"/harness/tests/*.bats
+	assert_success
+	assert_output ''
+}
+
+@test "tests: the can-fail check finds such lines, and only those" {
+	# (printf: bats would take a line starting with the test keyword for a test of its own)
+	printf '%s\n' 'helper() {' '	! pgrep -f sleeper' '	true' '}' \
+		'@test "sample" {' '	[ -f a ] && [ ! -L a ]' '	x=$(cd b && pwd)' '	(cd c && eval d)' \
+		"	run sh -c 'e && f'" '	[ -f g ] || fail "x && y"' '	! grep -q h i' '}' \
+		>"$BATS_TEST_TMPDIR/sample.bats"
+	run awk -f "$TOP/harness/tests/can-fail.awk" "$BATS_TEST_TMPDIR/sample.bats"
+	assert_output "$BATS_TEST_TMPDIR/sample.bats:2: ! pgrep -f sleeper
+$BATS_TEST_TMPDIR/sample.bats:6: [ -f a ] && [ ! -L a ]"
 }

@@ -105,13 +105,31 @@ EOF
 	[[ "$output" == *"ok 3 smccc_fwd"* ]]
 }
 
-@test "run: bad options are one line and exit 2" {
+@test "run: bad options are one line and exit 2, and nothing is made" {
 	fill_tests
-	for args in "--timeout 0600" "--timeout 0" "--timeout x" "--start 0" "--model bogus" "--frob" "--timeout"; do
+	for args in "--timeout 0600" "--timeout 0" "--timeout x" "--timeout 9999999" "--start 0" \
+		"--start 99" "--model bogus" "--frob" "--timeout" "--timeout 5 --timeout 6" \
+		"--timeout=5 --timeout 6" "--start 1 --start 2" "-t nosuch" "-t vendor_hyp -t nosuch" \
+		"-t a;b" "--list $BIN" "--upstream-only" "--model-only apf-v4"; do
 		# shellcheck disable=SC2086
 		run -2 "$BIN/run" $args
 		one_line_exit_2
 	done
+	run -2 "$BIN/run" -t ''
+	one_line_exit_2
+	assert_output "run: -t '': a test name as -l prints it"
+	run -2 "$BIN/run" --list ''
+	one_line_exit_2
+	run -2 "$BIN/run" -t "$(printf 'a\nb')"
+	one_line_exit_2
+	run -2 "$BIN/run" --upstream-only
+	assert_output 'run: no test to run (see -l and --help)'
+	run -2 "$BIN/run" -t vendor_hyp -t nosuch
+	assert_output 'run: -t nosuch: no such test among those selected (see -l)'
+	# nothing was made beside the binaries: no logs, no plan
+	[ ! -e "$BIN/logs" ]
+	run -0 "$BIN/run" -t vendor_hyp -t sdei_host_bugs -l
+	assert_output "$(printf '1 vendor_hyp (timeout 120s)\n2 sdei_host_bugs/1 1 (timeout 30s)\n3 sdei_host_bugs/2 2 (timeout 30s)\n4 sdei_host_bugs/3 3 (timeout 30s)')"
 }
 
 @test "lab-check: an oops and a host that stops answering each cost one boot; the rest runs on a fresh host" {

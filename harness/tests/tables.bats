@@ -1,9 +1,11 @@
 #!/usr/bin/env bats
 # harness/tables: reference figures, statistics, robustness, plots.
 
+load common
 bats_require_minimum_version 1.5.0
 
 setup() {
+	common_setup
 	T="$BATS_TEST_DIRNAME/../tables"
 	REF="$BATS_TEST_DIRNAME/../../results/reference/cover-letter-v2"
 	FIX="$BATS_TEST_DIRNAME/fixtures/tables"
@@ -67,25 +69,41 @@ kv() {
 	EOF
 	# Rates as well as totals: 7155198892 / 81.442 s = 87.86 M/s.
 	grep -Eq '^ +1 +calc rate \(M/s\) +Hmean +1/1 +87\.86 +130\.69 ' "$OUT/tables.txt"
-	# n=1 everywhere: no significance, and the table says so.
+	# n=1 everywhere: no significance, and the tables say so: no mark in the text, every
+	# mean row of the CSV "not tested (n<2)" with no t, df or p
 	grep -Fq 'no test (n=1)' "$OUT/tables.txt"
-	[ "$(grep -c -F '*' "$OUT/tables.csv")" = 0 ]
-	# stdout is the text layout
-	[ "$output" = "$(cat "$OUT/tables.txt")" ]
+	run grep -E '^ +[0-9]+ .*(\*|\( )' "$OUT/tables.txt"
+	assert_failure
+	run awk -F, 'NR > 1 && ($9 == "Amean" || $9 == "Hmean") && !($15 == "not tested (n<2)" && $16 == "-" && $17 == "-" && $18 == "-")' "$OUT/tables.csv"
+	assert_output ''
+	[ "$(awk -F, 'NR > 1 && ($9 == "Amean" || $9 == "Hmean")' "$OUT/tables.csv" | wc -l)" -eq 27 ]
+	# stdout is the text layout: the header and the figures, not another file's
+	run "$T" --format text --out "$OUT.2" "$REF"
+	assert_success
+	assert_line --index 0 'apf-suite: -APF vs +APF comparison tables'
+	assert_line --regexp '^ +1 +time \(ms\) +Amean +1/1 +39477 +38367 +-2\.81% +no test \(n=1\)$'
+	assert_line --regexp '^ +1 +calc rate \(M/s\) +Hmean +1/1 +81\.96 +135\.43 +\+65\.2% '
 }
 
 @test "reference set: published vs recomputed names the differences" {
 	run "$T" --format text --out "$OUT" "$REF"
 	[ "$status" -eq 0 ]
 	t=$OUT/tables.txt
-	grep -Eq '^ +\[1\] +1 +time \(ms\) +\+0\.28% +-2\.81% +factor of ten .*opposite sign' "$t"
-	grep -Eq '^ +\[1\] +2 +time \(ms\) +\+0\.29% +-2\.95% +factor of ten' "$t"
+	# a tenth would match: said to be a guess, not a finding
+	grep -Eq '^ +\[1\] +1 +time \(ms\) +\+0\.28% +-2\.81% +differs: 2\.812 rounds to 2\.81; a tenth of it rounds to 0\.28 \(a guess at the cause: the source does not say\); opposite sign$' "$t"
+	grep -Eq '^ +\[1\] +2 +time \(ms\) +\+0\.29% +-2\.95% +differs: 2\.949 rounds to 2\.95; a tenth of it rounds to 0\.29 \(a guess' "$t"
 	grep -Eq '^ +\[2\] +1 +time \(ms\) +-110% +\+110\.4% +opposite sign$' "$t"
 	grep -Eq '^ +\[2\] +2 +time \(ms\) +-57% +\+56\.7% +opposite sign$' "$t"
-	grep -Eq '^ +\[2\] +2 +calc +\+119% +\+118\.4% +rounding \(118\.43 rounds to 118\)$' "$t"
+	# 118.43 rounds to 118, 43.59 to 43.6, 24.19 to 24.2: the published figures are not
+	# those roundings (rounded up; cut off)
+	grep -Eq '^ +\[2\] +2 +calc +\+119% +\+118\.4% +differs in the last digit: 118\.43 rounds to 118 \(119 is 118\.43 rounded up\)$' "$t"
+	grep -Eq '^ +\[2\] +1 +calc +\+213% +\+212\.9% +agrees$' "$t"
 	grep -Eq '^ +\[3\] +1 +time \(ms\) +\+174% +\+173\.8% +agrees$' "$t"
-	grep -Eq '^ +\[3\] +1 +downtime \(ms\) +-43\.5% +-43\.6% +rounding' "$t"
-	grep -Eq '^ +\[3\] +1 +setup \(ms\) +-24\.1% +-24\.2% +rounding' "$t"
+	grep -Eq '^ +\[3\] +1 +downtime \(ms\) +-43\.5% +-43\.6% +differs in the last digit: 43\.59 rounds to 43\.6 \(43\.5 is 43\.59 cut off\)$' "$t"
+	grep -Eq '^ +\[3\] +1 +setup \(ms\) +-24\.1% +-24\.2% +differs in the last digit: 24\.19 rounds to 24\.2 \(24\.1 is 24\.19 cut off\)$' "$t"
+	grep -Eq '^ +\[3\] +1 +throughput \(mbps\) +\+24% +\+24\.0% +agrees$' "$t"
+	run grep -c -E ' (agrees|differs.*|opposite sign)$' "$t"
+	assert_output 15
 	# the sign flip between [2] and [3]
 	grep -Fq 'both sign conventions: opposite to the recomputed sign in [1] i1, [1] i2, [2] i1, [2] i2; the same sign in [3] i1' "$t"
 	[ ! -e "$OUT/tables.md" ]
@@ -170,23 +188,40 @@ kv() {
 	near "$(kv p "$output")" 0.0733880 1e-6
 }
 
-@test "stats: equal samples, zero variance and n=1 do not divide by zero" {
+@test "stats: no spread on either side, or n=1, is no test, never p=0 and significant" {
 	run "$T" --stats welch 5 5 -- 5 5
-	[ "$status" -eq 0 ]
-	[ "$(kv t "$output")" = 0 ]
-	[ "$(kv p "$output")" = 1 ]
-	[ "$(kv significant "$output")" = no ]
-	[ "$(kv df "$output")" = - ]
-	# no spread on either side but different means: the difference is certain
+	assert_success
+	assert_output 't=- df=- p=- significant=untested untested=no-spread'
+	# different means without any spread: still nothing to weigh the difference against
 	run "$T" --stats welch 5 5 -- 6 6
-	[ "$(kv p "$output")" = 0 ]
-	[ "$(kv significant "$output")" = yes ]
-	# spread on one side only: df = n - 1 of that side
+	assert_output 't=- df=- p=- significant=untested untested=no-spread'
+	# spread on one side only: a test, df = n - 1 of that side; t = -2/sqrt(1/3) = -3.464102,
+	# 2 df: p = 1 - |t|/sqrt(2 + t^2) = 1 - 3.464102/sqrt(14) = 0.074180
 	run "$T" --stats welch 5 5 5 -- 6 7 8
 	near "$(kv df "$output")" 2 1e-9
+	near "$(kv p "$output")" 0.074180 1e-6
+	[ "$(kv significant "$output")" = no ]
 	run "$T" --stats welch 5 -- 6 7
-	[ "$(kv significant "$output")" = untested ]
-	[ "$(kv p "$output")" = - ]
+	assert_output 't=- df=- p=- significant=untested untested=n<2'
+}
+
+@test "stats: harmonic means are tested on 1/x, the scale they are means of" {
+	# A={1,2,3} B={4,5,6}, Hmeans 18/11 and 180/37. 1/x: A'={1,1/2,1/3} mean 11/18,
+	# sum of squares 78/324, var 39/324; B'={1/4,1/5,1/6} mean 37/180, var 57/32400.
+	# se^2 = 13/324 + 19/32400 = 1319/32400; t' = (11/18 - 37/180) / sqrt(se^2) = 2.010020;
+	# shown with the sign of the Hmeans (A smaller): t = -2.010020;
+	# df = (1319/32400)^2 / ((13/324)^2/2 + (19/32400)^2/2) = 2*1319^2/(1300^2+19^2) = 2.058449.
+	# p lies below the 2-df value 1 - |t|/sqrt(2+t^2) = 0.182143 (closed form) and far
+	# above the arithmetic test's 0.021312: not significant.
+	run "$T" --stats hwelch 1 2 3 -- 4 5 6
+	assert_success
+	near "$(kv t "$output")" -2.010020 1e-6
+	near "$(kv df "$output")" 2.058449 1e-6
+	awk -v p="$(kv p "$output")" 'BEGIN { exit !(p > 0.17 && p < 0.182143) }'
+	[ "$(kv significant "$output")" = no ]
+	# a rate of 0 has no reciprocal: no test
+	run "$T" --stats hwelch 0 1 -- 2 3
+	assert_output 't=- df=- p=- significant=untested untested=nonpositive'
 }
 
 # ---- repeated runs, unavailable +APF, two arches ----
@@ -206,9 +241,36 @@ kv() {
 	grep -Eq '^ +1 +calc rate \(M/s\) +Hmean +2/2 ' "$t"
 	# identical migration samples: p = 1, nothing divided by zero
 	grep -Eq '^ +1 +total time \(ms\) +Amean +2/2 +3630 +3630 +\( +\+0\.00%\) +1\.0000$' "$t"
-	# the invalid run is listed, not tabulated
+	# the invalid run is listed, not tabulated, though its record carries a time
 	grep -Fq 'Not tabulated: 1 record (invalid 1)' "$t"
-	grep -Fq "s1-i1-apfon-r4.rec: invalid: guest dmesg lacks 'Async PF enabled on CPU'" "$t"
+	grep -Fq "s1-i1-apfon-r4.rec: invalid: +APF asked: no-kvmapf=no" "$t"
+}
+
+@test "repeated runs: no spread on either side is no test, not a significant difference" {
+	cp -r "$FIX/lab-x86" "$BATS_TEST_TMPDIR/run"
+	for r in 1 2 3; do
+		sed -i 's/^elapsed_ms=.*/elapsed_ms=1000/' "$BATS_TEST_TMPDIR/run/records/s1-i1-apfoff-r$r.rec"
+		sed -i 's/^elapsed_ms=.*/elapsed_ms=800/' "$BATS_TEST_TMPDIR/run/records/s1-i1-apfon-r$r.rec"
+	done
+	run "$T" --out "$OUT" "$BATS_TEST_TMPDIR/run"
+	assert_success
+	assert_line --regexp '^ +1 +time \(ms\) +Amean +3/3 +1000 +800 +-20\.0% +no test \(no spread\)$'
+	run awk -F, '$5 == 1 && $7 == "time" && $9 == "Amean" { print $15 "|" $16 "|" $18 }' "$OUT/tables.csv"
+	assert_output 'not tested (no spread)|-|-'
+}
+
+@test "repeated runs: the rate's p is the test of the Hmeans shown" {
+	run "$T" --out "$OUT" "$FIX/lab-x86"
+	assert_success
+	# [2] rates: 42600000000/125400 ms, 40000000000/124000 ms; 72300000000/124200, 70000000000/125000
+	run "$T" --stats hwelch 339.7129186602871 322.5806451612903 -- 582.1256038647343 560
+	p=$(kv p "$output")
+	run awk -F, '$5 == 2 && $7 == "rate" && $9 == "Hmean" { print $18 }' "$OUT/tables.csv"
+	near "$output" "$p" 1e-9
+	run "$T" --stats welch 339.7129186602871 322.5806451612903 -- 582.1256038647343 560
+	run near "$(kv p "$output")" "$p" 1e-4
+	assert_failure
+	grep -Eq "^ +1 +calc rate \(M/s\) +Hmean +2/2 +330\.93 +570\.85 +\* +\+72\.5%\* +$(printf '%.4f' "$p" | sed 's/\./\\./')$" "$OUT/tables.txt"
 }
 
 @test "unavailable +APF shows the reason, never a number" {
@@ -311,6 +373,10 @@ bad() {
 	bad 'sed -i "s,^apf_verified=n/a,apf_verified=no," records/s1-i1-apfon-r1.rec' \
 		"records/s1-i1-apfon-r1.rec:6: state=ok but apf_verified=no *"
 	bad 'sed -i "s|^format=.*|format=apf-suite-results/2|" manifest' "manifest:3: unknown format *"
+	bad 'sed -i "s/\$/\r/" records/s1-i1-apfon-r1.rec' \
+		'records/s1-i1-apfon-r1.rec:1: carriage return at the end of the line (DOS line endings)'
+	bad 'echo "published_output_s9_i1_time=+1%" >>manifest' \
+		"manifest:*: 'published_output_s9_i1_time' names scenario 9, not one of 1 2 3"
 }
 
 @test "robustness: zero records, mixed profiles, same directory twice" {
@@ -318,7 +384,7 @@ bad() {
 	bad 'rm -r records' 'records: no records (zero repeats)'
 	e=$BATS_TEST_TMPDIR/e
 	cp -r "$REF" "$e"
-	sed -i 's/^profile=.*/profile=lab/' "$e/manifest"
+	sed -i 's/^profile=.*/profile=lab/; s/^run_id=.*/run_id=another/' "$e/manifest"
 	run --separate-stderr "$T" --out "$OUT" "$REF" "$e"
 	[ "$status" -eq 2 ]
 	[ "${#stderr_lines[@]}" -eq 1 ]
@@ -418,7 +484,7 @@ bad() {
 @test "a fresh copy builds the statistics tool on demand" {
 	mkdir -p "$BATS_TEST_TMPDIR/h/lib" "$BATS_TEST_TMPDIR/h/profiles"
 	cp "$T" "$BATS_TEST_TMPDIR/h/"
-	cp "$BATS_TEST_DIRNAME/../lib/common.sh" "$BATS_TEST_TMPDIR/h/lib/"
+	cp "$BATS_TEST_DIRNAME/../lib/common.sh" "$BATS_TEST_DIRNAME/../lib/apf-evidence.awk" "$BATS_TEST_TMPDIR/h/lib/"
 	cp "$BATS_TEST_DIRNAME/../profiles/scenarios" "$BATS_TEST_TMPDIR/h/profiles/"
 	mkdir "$BATS_TEST_TMPDIR/h/tables.d"
 	cp "$BATS_TEST_DIRNAME"/../tables.d/*.awk "$BATS_TEST_DIRNAME"/../tables.d/*.c \
@@ -442,4 +508,259 @@ bad() {
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "tables: $BATS_TEST_TMPDIR/run/records/s3-i1-apfon-r2.timeline:2: want \"pass start_ms pass_ms\"" ]
 	[ ! -e "$OUT" ]
+}
+
+# ---- numbers that must never reach a table ----
+
+# evidence_run: a copy of the x86 fixture in $BATS_TEST_TMPDIR/run
+evidence_run() {
+	rm -rf "$BATS_TEST_TMPDIR/run"
+	cp -r "$FIX/lab-x86" "$BATS_TEST_TMPDIR/run"
+	R=$BATS_TEST_TMPDIR/run/records
+}
+
+@test "evidence: a record whose own evidence does not prove its APF state is excluded, with the reason" {
+	evidence_run
+	sed -i '/^apf_verified=/d' "$R/s1-i1-apfon-r1.rec"
+	sed -i 's,^apf_verified=yes,apf_verified=n/a,' "$R/s1-i1-apfon-r2.rec"
+	sed -i 's/^guest_apf_irqs=.*/guest_apf_irqs=0/' "$R/s1-i1-apfon-r3.rec"
+	sed -i 's/^guest_apf_irqs=.*/guest_apf_irqs=12/' "$R/s2-i1-apfoff-r1.rec"
+	sed -i 's/^guest_no_kvmapf=.*/guest_no_kvmapf=yes/' "$R/s2-i1-apfon-r1.rec"
+	sed -i '/^guest_apf_irqs=/d' "$R/s3-i1-apfon-r1.rec"
+	sed -i 's/^guest_apf_enabled_cpus=.*/guest_apf_enabled_cpus=2/' "$R/s3-i1-apfoff-r2.rec"
+	run "$T" --out "$OUT" "$BATS_TEST_TMPDIR/run"
+	assert_success
+	# no +APF number left in [1]; one run per side in [2]; [3] 1/1
+	assert_line --regexp '^ +1 +time \(ms\) +Amean +3/0 +1100 +unavailable: no run to tabulate \(unproven: no apf_verified'
+	assert_line --regexp '^ +1 +time \(ms\) +Amean +1/1 +124000 +125000 '
+	assert_line --regexp '^ +1 +time \(ms\) +Amean +1/1 +3100 +2900 '
+	assert_line 'Not tabulated: 8 records (unproven 7, invalid 1)'
+	assert_line "  $R/s1-i1-apfon-r1.rec: unproven: no apf_verified: the APF state is not verified"
+	assert_line "  $R/s1-i1-apfon-r2.rec: unproven: apf_verified=n/a in a measured run: only published data may leave the APF state unverified"
+	assert_line "  $R/s1-i1-apfon-r3.rec: unproven: apf_verified=yes, but the evidence does not prove it: +APF on x86_64 without page-ready interrupts during the run (guest_apf_irqs=0)"
+	assert_line "  $R/s2-i1-apfoff-r1.rec: unproven: apf_verified=yes, but the evidence does not prove it: -APF but the guest received 12 page-ready interrupts"
+	assert_line "  $R/s2-i1-apfon-r1.rec: unproven: apf_verified=yes, but the evidence does not prove it: +APF but the guest booted with no-kvmapf"
+	assert_line "  $R/s3-i1-apfon-r1.rec: unproven: apf_verified=yes without the evidence (no guest_apf_irqs)"
+	assert_line "  $R/s3-i1-apfoff-r2.rec: unproven: apf_verified=yes, but the evidence does not prove it: -APF but the guest enabled APF on 2 CPUs"
+	# and nothing of them in the CSV's figures: [1] +APF has no mean
+	run grep -E '^x86_64,measured,lab-x86,lab,1,1,time,ms,Amean,1100,"unavailable: no run to tabulate \(unproven: .*",3,0,,' "$OUT/tables.csv"
+	assert_success
+}
+
+@test "evidence: per architecture: x86 needs page-ready interrupts, arm64 'Async PF enabled on CPU'" {
+	evidence_run
+	# on x86 "Async PF enabled" does not count: that is arm64's evidence
+	sed -i 's/^guest_apf_irqs=.*/guest_apf_irqs=0/; s/^guest_apf_enabled_cpus=.*/guest_apf_enabled_cpus=1/' "$R/s1-i1-apfon-r1.rec"
+	run "$T" --out "$OUT" "$BATS_TEST_TMPDIR/run"
+	assert_success
+	assert_line --regexp '^ +1 +time \(ms\) +Amean +3/2 +1100 +875 '
+	assert_line --partial 's1-i1-apfon-r1.rec: unproven: apf_verified=yes, but the evidence does not prove it: +APF on x86_64 without page-ready interrupts'
+	# the same record in an arm64 run is proven: the series' guest logs "Async PF enabled"
+	sed -i 's/^arch=.*/arch=arm64/' "$BATS_TEST_TMPDIR/run/manifest"
+	rm -rf "$OUT"
+	run "$T" --out "$OUT" "$BATS_TEST_TMPDIR/run"
+	assert_line --regexp '^ +1 +time \(ms\) +Amean +3/1 +1100 +800 +-27\.3% '
+	# and interrupts without "Async PF enabled" do not prove arm64 +APF
+	assert_line --partial 's1-i1-apfon-r2.rec: unproven: apf_verified=yes, but the evidence does not prove it: +APF on arm64 without '"'Async PF enabled on CPU'"
+}
+
+@test "evidence: an invalid record that carries figures (as real ones do) is never tabulated" {
+	# s1-i1-apfon-r4 is invalid with elapsed_ms=100: tabulated, it would make n=3/4, mean 662.5
+	grep -qx 'elapsed_ms=100' "$FIX/lab-x86/records/s1-i1-apfon-r4.rec"
+	run "$T" --out "$OUT" "$FIX/lab-x86"
+	assert_success
+	assert_line --regexp '^ +1 +time \(ms\) +Amean +3/3 +1100 +850 +\* +-22\.7%\* +0\.0316$'
+	assert_line --regexp '^ +Min +1000 +800 '
+	assert_line 'Not tabulated: 1 record (invalid 1)'
+}
+
+@test "evidence: bench-case's verdict is the same rule (lib/apf-evidence.awk)" {
+	ev() { awk -v apf_evidence_cli=1 -v arch="$1" -v apf="$2" -v nokvmapf="$3" -v cpus="$4" -v irqs="$5" -f "$TOP/harness/lib/apf-evidence.awk"; }
+	run ev x86_64 on no 0 5
+	assert_output ''
+	run ev amd64 on no 0 5
+	assert_output ''
+	run ev aarch64 on no 1 0
+	assert_output ''
+	run ev arm64 off yes 0 0
+	assert_output ''
+	run ev x86_64 on no 3 0
+	assert_output '+APF on x86_64 without page-ready interrupts during the run (guest_apf_irqs=0)'
+	run ev arm64 on no 0 9
+	assert_output "+APF on arm64 without 'Async PF enabled on CPU' in the guest's log (guest_apf_enabled_cpus=0)"
+	run ev x86_64 on yes 0 5
+	assert_output '+APF but the guest booted with no-kvmapf'
+	run ev x86_64 off no 0 0
+	assert_output "-APF without no-kvmapf on the guest's command line"
+	run ev x86_64 off yes 0 -1
+	assert_output "guest_apf_irqs is '-1', not a count"
+	run ev riscv64 on no 1 1
+	assert_output "no APF evidence rule for the architecture 'riscv64'"
+}
+
+@test "numbers: negative, too large, exponents and leading zeros are bad input, file and line named" {
+	bad 'sed -i s/^elapsed_ms=.*/elapsed_ms=-38367/ records/s1-i1-apfon-r1.rec' \
+		"records/s1-i1-apfon-r1.rec:7: negative value for 'elapsed_ms': '-38367'"
+	bad 'sed -i s/^calc_count=.*/calc_count=-5/ records/s2-i1-apfon-r1.rec' \
+		"records/s2-i1-apfon-r1.rec:8: negative value for 'calc_count': '-5'"
+	bad 'sed -i s/^mig_downtime_ms=.*/mig_downtime_ms=-44/ records/s3-i1-apfon-r1.rec' \
+		"records/s3-i1-apfon-r1.rec:10: negative value for 'mig_downtime_ms': '-44'"
+	bad 'sed -i s/^elapsed_ms=.*/elapsed_ms=1e300/ records/s1-i1-apfon-r1.rec' \
+		"records/s1-i1-apfon-r1.rec:7: non-numeric value for 'elapsed_ms': '1e300'"
+	big=1$(printf '%0300d' 0)
+	bad "sed -i s/^calc_count=.*/calc_count=$big/ records/s2-i1-apfon-r1.rec" \
+		"records/s2-i1-apfon-r1.rec:8: value of 'calc_count' out of range (at most 15 digits before the point): '$big'"
+	bad 'sed -i s/^elapsed_ms=.*/elapsed_ms=1000000000000000/ records/s1-i1-apfon-r1.rec' \
+		"records/s1-i1-apfon-r1.rec:7: value of 'elapsed_ms' out of range *"
+	bad 'sed -i s/^elapsed_ms=.*/elapsed_ms=038367/ records/s1-i1-apfon-r1.rec' \
+		"records/s1-i1-apfon-r1.rec:7: non-numeric value for 'elapsed_ms': '038367'"
+	bad 'sed -i s/^elapsed_ms=.*/elapsed_ms=+38367/ records/s1-i1-apfon-r1.rec' \
+		"records/s1-i1-apfon-r1.rec:7: non-numeric value for 'elapsed_ms': '+38367'"
+	bad 'sed -i s/^elapsed_ms=.*/elapsed_ms=0/ records/s1-i1-apfon-r1.rec' \
+		"records/s1-i1-apfon-r1.rec:7: elapsed_ms must be positive"
+	# the largest allowed value passes
+	d=$BATS_TEST_TMPDIR/d
+	rm -rf "$d" "$OUT"
+	cp -r "$REF" "$d"
+	sed -i 's/^calc_count=.*/calc_count=999999999999999/' "$d/records/s2-i1-apfon-r1.rec"
+	run "$T" --out "$OUT" "$d"
+	assert_success
+}
+
+@test "numbers: calc_rate must agree with calc_count / elapsed_ms within 0.1%" {
+	# s2 i1 -APF: 7155198892 / 81.442 s = 87856419 per s
+	d=$BATS_TEST_TMPDIR/d
+	# within: 0.000%, 0.049%, 0.099% off; not: 0.110% and 0.106% off
+	for given in 87856915 87900000 87770000 87760000 87950000; do
+		rm -rf "$d" "$OUT"
+		cp -r "$REF" "$d"
+		echo "calc_rate=$given" >>"$d/records/s2-i1-apfoff-r1.rec"
+		run --separate-stderr "$T" --out "$OUT" "$d"
+		case $given in
+		87760000 | 87950000) [ "$status" -eq 2 ] || fail "$given is more than 0.1% off, yet status $status" ;;
+		*) [ "$status" -eq 0 ] || fail "$given is within 0.1%: $stderr" ;;
+		esac
+	done
+	bad 'echo calc_rate=87950000 >>records/s2-i1-apfoff-r1.rec' \
+		'records/s2-i1-apfoff-r1.rec:9: calc_rate 87950000 disagrees with calc_count/elapsed (8.78564e+07 per s)'
+}
+
+@test "the same run fed twice (a copy, same run_id) is bad input" {
+	cp -r "$REF" "$BATS_TEST_TMPDIR/copy"
+	run --separate-stderr "$T" --out "$OUT" "$REF" "$BATS_TEST_TMPDIR/copy"
+	[ "$status" -eq 2 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[ "$stderr" = "tables: $BATS_TEST_TMPDIR/copy/manifest:4: run_id 'cover-letter-v2' was read already from $REF/manifest (the same run given twice?)" ]
+	[ ! -e "$OUT" ]
+	sed -i '/^run_id=/d' "$BATS_TEST_TMPDIR/copy/manifest"
+	run --separate-stderr "$T" --out "$OUT" "$BATS_TEST_TMPDIR/copy"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "tables: $BATS_TEST_TMPDIR/copy/manifest:"*": missing key 'run_id'"* ]]
+}
+
+@test "earlier attempts (.rec.attempt-N) are listed under the tables, never tabulated" {
+	evidence_run
+	{ sed 's/^state=ok/state=failed\nreason=the guest ended with status 125/' "$R/s1-i1-apfoff-r1.rec"; } >"$R/s1-i1-apfoff-r1.rec.attempt-1"
+	printf 'scenario=1\nindex=1\napf=on\nrepeat=2\nstate=timeout\nreason=the lab did not finish the case in time\napf_verified=no\n' >"$R/s1-i1-apfon-r2.rec.attempt-2"
+	run "$T" --out "$OUT" "$BATS_TEST_TMPDIR/run"
+	assert_success
+	assert_line --regexp '^ +1 +time \(ms\) +Amean +3/3 +1100 +850 '
+	assert_line 'Earlier attempts, not tabulated (the case was run again; harness/bench --retry-failed): 2'
+	assert_line "  $R/s1-i1-apfoff-r1.rec.attempt-1: failed: the guest ended with status 125"
+	assert_line "  $R/s1-i1-apfon-r2.rec.attempt-2: timeout: the lab did not finish the case in time"
+	grep -Fq 's1-i1-apfon-r2.rec.attempt-2: timeout: the lab did not finish the case in time' "$OUT/tables.md"
+	# checked like records
+	printf 'scenario=1\nindex=1\napf=on\nrepeat=3\nstate=failed\nreason=x\n' >"$R/s1-i1-apfon-r2.rec.attempt-3"
+	run --separate-stderr "$T" --out "$OUT.2" "$BATS_TEST_TMPDIR/run"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tables: $R/s1-i1-apfon-r2.rec.attempt-3:1: contents say s1-i1-apfon-r3.rec, file name differs" ]
+	rm "$R/s1-i1-apfon-r2.rec.attempt-3"
+	printf 'scenario=1\nindex=1\napf=on\nrepeat=2\nstate=failed\nreason=x\n' >"$R/s1-i1-apfon-r2.rec.attempt-0"
+	run --separate-stderr "$T" --out "$OUT.2" "$BATS_TEST_TMPDIR/run"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tables: $R/s1-i1-apfon-r2.rec.attempt-0:1: an earlier attempt is named <case>.rec.attempt-N, N from 1" ]
+	[ ! -e "$OUT.2" ]
+}
+
+@test "published vs recomputed: agrees, last digit cut off or rounded up, a guessed tenth, differs" {
+	d=$BATS_TEST_TMPDIR/pub
+	cp -r "$REF" "$d"
+	# recomputed: [1] i1 -2.8118%, [1] i2 -2.9490%, [2] i1 calc +212.938%, [3] i1 time +173.84%,
+	# [3] i1 calc +352.48%, [2] i2 calc +118.43%
+	sed -i -e 's/^published_output_s1_i1_time=.*/published_output_s1_i1_time=-2.81%/' \
+		-e 's/^published_output_s1_i2_time=.*/published_output_s1_i2_time=-2.94%/' \
+		-e 's/^published_output_s2_i1_calc=.*/published_output_s2_i1_calc=+215%/' \
+		-e 's/^published_output_s3_i1_time=.*/published_output_s3_i1_time=+17%/' \
+		-e 's/^published_output_s3_i1_calc=.*/published_output_s3_i1_calc=+3525%/' \
+		-e 's/^published_output_s2_i2_calc=.*/published_output_s2_i2_calc=+118.4%/' "$d/manifest"
+	run "$T" --format text --out "$OUT" "$d"
+	assert_success
+	assert_line --regexp '^ +\[1\] +1 +time \(ms\) +-2\.81% +-2\.81% +agrees$'
+	assert_line --regexp '^ +\[1\] +2 +time \(ms\) +-2\.94% +-2\.95% +differs in the last digit: 2\.949 rounds to 2\.95 \(2\.94 is 2\.949 cut off\)$'
+	assert_line --regexp '^ +\[2\] +1 +calc +\+215% +\+212\.9% +differs: 212\.94 rounds to 213, not 215$'
+	assert_line --regexp '^ +\[2\] +2 +calc +\+118\.4% +\+118\.4% +agrees$'
+	assert_line --regexp '^ +\[3\] +1 +time \(ms\) +\+17% +\+173\.8% +differs: 173\.84 rounds to 174; a tenth of it rounds to 17 \(a guess at the cause: the source does not say\)$'
+	assert_line --regexp '^ +\[3\] +1 +calc +\+3525% +\+352\.5% +differs: 352\.48 rounds to 352; ten times it rounds to 3525 \(a guess at the cause: the source does not say\)$'
+	# a published figure one unit off, in neither direction of a cut: differs
+	sed -i 's/^published_output_s2_i2_calc=.*/published_output_s2_i2_calc=+117%/' "$d/manifest"
+	rm -rf "$OUT"
+	run "$T" --format text --out "$OUT" "$d"
+	assert_line --regexp '^ +\[2\] +2 +calc +\+117% +\+118\.4% +differs: 118\.43 rounds to 118, not 117$'
+}
+
+# ---- inputs: output directories, files that are not files, options ----
+
+@test "inputs: --out empty, inside a run directory, or a file; nothing is created" {
+	cp -r "$REF" "$BATS_TEST_TMPDIR/r"
+	rm -rf "$BATS_TEST_TMPDIR/r/tables"
+	for o in '' "$BATS_TEST_TMPDIR/r" "$BATS_TEST_TMPDIR/r/" "$BATS_TEST_TMPDIR/r/records" \
+		"$BATS_TEST_TMPDIR/r/records/new/deeper" "$BATS_TEST_TMPDIR/r/x/../records/t" \
+		"$BATS_TEST_TMPDIR/r/manifest"; do
+		run --separate-stderr "$T" --out "$o" "$BATS_TEST_TMPDIR/r"
+		[ "$status" -eq 2 ] || fail "--out '$o': status $status"
+		[ "${#stderr_lines[@]}" -eq 1 ] || fail "--out '$o': $stderr"
+		[[ "$stderr" == "tables: --out"* ]] || fail "--out '$o': $stderr"
+	done
+	run --separate-stderr "$T" --out= "$BATS_TEST_TMPDIR/r"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tables: --out: an empty directory name" ]
+	# nothing was made in the run directory
+	run sh -c 'cd "$1" && find . | sort' sh "$BATS_TEST_TMPDIR/r"
+	assert_output "$(cd "$REF" && find . -path ./tables -prune -o -print | sort)"
+	# its own tables/ is where the tables go by default; a new nested --out is made
+	run "$T" --out "$BATS_TEST_TMPDIR/a/b/c" "$BATS_TEST_TMPDIR/r"
+	assert_success
+	[ -s "$BATS_TEST_TMPDIR/a/b/c/tables.txt" ]
+	# and on bad input removed again, with the directories made for it
+	echo junk >>"$BATS_TEST_TMPDIR/r/records/s1-i1-apfon-r1.rec"
+	run "$T" --out "$BATS_TEST_TMPDIR/n/m" "$BATS_TEST_TMPDIR/r"
+	[ "$status" -eq 2 ]
+	[ ! -e "$BATS_TEST_TMPDIR/n" ]
+}
+
+@test "inputs: directories where files are expected, files where directories are" {
+	bad 'rm records/s1-i1-apfon-r1.rec && mkdir records/s1-i1-apfon-r1.rec' 'records/s1-i1-apfon-r1.rec: not a regular file'
+	bad 'rm manifest && mkdir manifest' 'manifest: not a regular file'
+	bad 'rm -r records && echo x >records' 'records: not a directory'
+	run --separate-stderr "$T" --out "$OUT" "$REF/manifest"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tables: $REF/manifest: no such run directory" ]
+}
+
+@test "inputs: an option given twice is bad usage; a name starting with - after -- is a name" {
+	run --separate-stderr "$T" --format text --format md --out "$OUT" "$REF"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tables: --format given twice (each option takes one value)" ]
+	run --separate-stderr "$T" --out "$OUT" --out "$OUT.2" "$REF"
+	[ "$status" -eq 2 ]
+	[ ! -e "$OUT" ]
+	[ ! -e "$OUT.2" ]
+	cp -r "$REF" "$BATS_TEST_TMPDIR/-run"
+	cd "$BATS_TEST_TMPDIR"
+	run "$T" --out "$OUT" -- -run
+	assert_success
+	[ -s "$OUT/tables.txt" ]
+	run --separate-stderr "$T" --out "$OUT.3" -run
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tables: unknown option: -run (see --help)" ]
 }

@@ -242,7 +242,7 @@ lab_build_suite() {
 	_img=""
 	make_tmpdir _img suite
 	mkdir -p "$_img/suite"
-	_shared="harness/lib/*.sh harness/lib/kernel-splat.patterns"
+	_shared="harness/lib/*.sh harness/lib/*.awk harness/lib/kernel-splat.patterns"
 	# shellcheck disable=SC2086 # the shared files, globbed
 	(cd "$_top" && tar -cf - harness/kvmhost $_shared harness/lib/kvmhost cgroups) |
 		(cd "$_img/suite" && tar -xf -)

@@ -74,22 +74,30 @@ lab_parse_run_options() {
 	RUN_SWAP=0
 	RUN_SWAP_IOPS=""
 	RUN_QUIET=0
+	[ -z "${LAB_TIMEOUT:-}" ] || need_uint LAB_TIMEOUT "$LAB_TIMEOUT" 1
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--timeout | --put | --results | --mem | --smp | --swap | --swap-iops)
 			opt_value "$@"
+			[ "$1" = --put ] || opt_once "$1"
 			case $1 in
-			--timeout) RUN_TIMEOUT=$2 ;;
+			--timeout) need_uint --timeout "$2" 1; RUN_TIMEOUT=$2 ;;
 			--put)
-				[ -e "${2%%:*}" ] || usage_error "--put $2: no such file or directory"
+				lab_check_put "$2"
 				RUN_PUTS="$RUN_PUTS
 $2"
 				;;
-			--results) RUN_RESULTS=$2 ;;
-			--mem) RUN_MEM=$2 ;;
-			--smp) RUN_SMP=$2 ;;
-			--swap) RUN_SWAP=$2 ;;
-			--swap-iops) RUN_SWAP_IOPS=$2 ;;
+			--results)
+				[ -n "$2" ] || usage_error "--results: an empty directory name"
+				one_line --results "$2"
+				[ ! -e "$2" ] || [ -d "$2" ] || usage_error "--results $2: not a directory"
+				RUN_RESULTS=$2
+				case $2 in -*) RUN_RESULTS=./$2 ;; esac
+				;;
+			--mem) need_uint --mem "$2" 128 1048576; RUN_MEM=$2 ;;
+			--smp) need_uint --smp "$2" 1 64; RUN_SMP=$2 ;;
+			--swap) need_uint --swap "$2" 0 1048576; RUN_SWAP=$2 ;;
+			--swap-iops) need_uint --swap-iops "$2" 1; RUN_SWAP_IOPS=$2 ;;
 			esac
 			shift 2
 			;;
@@ -99,14 +107,34 @@ $2"
 		esac
 	done
 	[ $# -gt 0 ] || usage_error "run: no command given (harness/lab run [OPTIONS] -- CMD...)"
-	for _v in "$RUN_TIMEOUT" "$RUN_MEM" "$RUN_SMP" "$RUN_SWAP" ${RUN_SWAP_IOPS:+"$RUN_SWAP_IOPS"}; do
-		is_uint "$_v" || usage_error "run: '$_v' is not a whole number"
-	done
-	[ "$RUN_TIMEOUT" -gt 0 ] || usage_error "run: --timeout must be positive"
+	[ -n "$1" ] || usage_error "run: an empty command name"
 	RUN_CMD=""
 	for _a; do
 		RUN_CMD="$RUN_CMD '$(printf '%s' "$_a" | sed "s/'/'\\\\''/g")'"
 	done
+}
+
+# lab_check_put PATH[:DEST]: PATH exists (a file or a directory) and DEST, when given, is
+# a path inside /work without . or .. components: nothing lands outside the job.
+lab_check_put() {
+	one_line --put "$1"
+	_cp_src=${1%%:*}
+	[ -n "$_cp_src" ] || usage_error "--put '$1': no source path"
+	[ -e "$_cp_src" ] || usage_error "--put $1: no such file or directory"
+	[ -f "$_cp_src" ] || [ -d "$_cp_src" ] || usage_error "--put $1: not a file or directory"
+	case $1 in
+	*:*)
+		_cp_dst=${1#*:}
+		case /$_cp_dst/ in
+		//) usage_error "--put $1: an empty destination" ;;
+		*/../* | */./*) usage_error "--put $1: the destination may not hold . or .. components" ;;
+		esac
+		case $_cp_dst in
+		/work/?* | [!/]*) ;;
+		*) usage_error "--put $1: the destination is a path inside /work" ;;
+		esac
+		;;
+	esac
 }
 
 # Dependencies and images; with MODE native, the guest images unpacked for this host too.
@@ -135,7 +163,7 @@ stage_puts() {
 		_dst=${_dst#/work/}
 		_dst=${_dst#/work}
 		mkdir -p "$1/$(dirname -- "$_dst")"
-		cp -a "$_src" "$1/$_dst"
+		cp -a -- "$_src" "$1/$_dst"
 	done
 }
 
@@ -188,7 +216,7 @@ lab_new_log() {
 
 lab_results_dir() {
 	if [ -n "$RUN_RESULTS" ]; then
-		mkdir -p "$RUN_RESULTS"
+		mkdir -p -- "$RUN_RESULTS" 2>/dev/null || die "cannot create $RUN_RESULTS"
 		CDPATH='' cd -- "$RUN_RESULTS" && pwd
 	else
 		rm -rf "$1/.cache/lab/results"

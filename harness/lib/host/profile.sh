@@ -7,27 +7,43 @@
 PROFILE_KEYS="PROFILE_DESCRIPTION LAB_MEM_MB LAB_SMP SWAP_MB SWAP_IOPS GUEST_MEM_MB GUEST_SMP
 CGROUPS WORKLOAD_PERCENT WORKLOAD_TIMES S3_REPEAT MIGRATE_AFTER_S MIGRATE_BANDWIDTH CASE_TIMEOUT"
 
-# profile_path NAME-OR-FILE DIR
+# profile_path NAME-OR-FILE DIR: a name (letters, digits, - and _) is DIR/NAME.profile;
+# anything with a / or ending in .profile is a file. A name that is neither, or a file
+# whose name would not make a profile name, is bad usage.
 profile_path() {
 	case $1 in
-	*/* | *.profile) echo "$1" ;;
+	*/* | *.profile)
+		_pp_n=${1##*/}
+		_pp_n=${_pp_n%.profile}
+		case $_pp_n in
+		'' | *[!A-Za-z0-9_-]* | -*) usage_error "--profile $1: the file's name must be NAME.profile, NAME of letters, digits, - and _" ;;
+		esac
+		echo "$1"
+		;;
+	'' | *[!A-Za-z0-9_-]* | -*) usage_error "--profile '$1': a profile name (letters, digits, - and _) or a file" ;;
 	*) echo "$2/$1.profile" ;;
 	esac
 }
 
-# profile_load FILE: check the profile and set PROF_<KEY> for every key, and PROF_NAME,
-# in one awk pass. Any error: "FILE:LINE: why" and exit 2.
+# profile_load FILE [CGROUPS-DIR]: check the profile and set PROF_<KEY> for every key,
+# and PROF_NAME, in one awk pass; with CGROUPS-DIR, every name of CGROUPS must have its
+# CGROUPS-DIR/NAME.conf. Any error: "FILE:LINE: why" and exit 2.
 profile_load() {
-	[ -f "$1" ] || usage_error "no such profile: $1"
-	_pl_vars=$(awk -v keys="$PROFILE_KEYS" '
+	[ -e "$1" ] || usage_error "no such profile: $1"
+	[ -f "$1" ] || usage_error "$1: not a regular file"
+	# (the file on stdin: awk would take a name such as a=b for an assignment)
+	_pl_vars=$(awk -v keys="$PROFILE_KEYS" -v cgdir="${2:-}" -v file="$1" '
 		BEGIN {
 			n = split(keys, k, /[ \n]+/); for (i = 1; i <= n; i++) known[k[i]] = 1
 			split("LAB_MEM_MB LAB_SMP SWAP_MB GUEST_MEM_MB GUEST_SMP WORKLOAD_PERCENT WORKLOAD_TIMES S3_REPEAT CASE_TIMEOUT", r, " ")
 			for (i in r) kind[r[i]] = "positive"
 			kind["MIGRATE_AFTER_S"] = "whole"
 			kind["SWAP_IOPS"] = "optional"; kind["MIGRATE_BANDWIDTH"] = "optional"
+			kind["CGROUPS"] = "names"
 		}
-		function bad(msg) { print FILENAME ":" FNR ": " msg > "/dev/stderr"; failed = 1; exit 2 }
+		# numbers as the shell will read them: no leading zero (octal), at most 9 digits
+		function positive(v) { return v ~ /^[1-9][0-9]*$/ && length(v) <= 9 }
+		function bad(msg) { print file ":" FNR ": " msg > "/dev/stderr"; failed = 1; exit 2 }
 		/^[ \t]*(#|$)/ { next }
 		{
 			if ($0 !~ /^[A-Z0-9_]+=/) bad("not KEY=value: " $0)
@@ -35,12 +51,23 @@ profile_load() {
 			if (!(key in known)) bad("unknown key " key)
 			if (key in seen) bad(key " given twice")
 			seen[key] = 1
-			if (kind[key] == "positive" && (val !~ /^[0-9]+$/ || val + 0 == 0))
-				bad(key " must be a positive whole number, not '\''" val "'\''")
-			if (kind[key] == "whole" && val !~ /^[0-9]+$/)
-				bad(key " must be a whole number, not '\''" val "'\''")
-			if (kind[key] == "optional" && val !~ /^[0-9]*$/)
-				bad(key " must be empty or a whole number, not '\''" val "'\''")
+			if (kind[key] == "positive" && !positive(val))
+				bad(key " must be a positive whole number (no leading zero, at most 9 digits), not '\''" val "'\''")
+			if (kind[key] == "whole" && val != "0" && !positive(val))
+				bad(key " must be a whole number (no leading zero, at most 9 digits), not '\''" val "'\''")
+			if (kind[key] == "optional" && val != "" && !positive(val))
+				bad(key " must be empty or a positive whole number (no leading zero, at most 9 digits), not '\''" val "'\''")
+			if (kind[key] == "names") {
+				if (val !~ /^[A-Za-z0-9_-]+( [A-Za-z0-9_-]+)*$/)
+					bad(key " must be names of cgroups/NAME.conf (letters, digits, - and _), one space apart, not '\''" val "'\''")
+				split(val, cg, " ")
+				for (i in cg) {
+					if ((cg[i]) in cgseen) bad(key ": " cg[i] " given twice")
+					cgseen[cg[i]] = 1
+					if (cgdir != "" && (getline line < (cgdir "/" cg[i] ".conf")) < 0)
+						bad(key ": no " cgdir "/" cg[i] ".conf")
+				}
+			}
 			if (key == "WORKLOAD_PERCENT" && val + 0 > 100)
 				bad("WORKLOAD_PERCENT must be 1..100, not " val)
 			if (val ~ /['\''\\`$]/) bad(key ": quotes, backslashes and $ are not allowed")
@@ -48,12 +75,13 @@ profile_load() {
 		}
 		END {
 			if (failed) exit 2
-			for (key in known) if (!(key in seen)) { print FILENAME ": missing key " key > "/dev/stderr"; exit 2 }
+			for (key in known) if (!(key in seen)) { print file ": missing key " key > "/dev/stderr"; exit 2 }
 			printf "%s", out
-		}' "$1" 2>&1) || usage_error "$_pl_vars"
+		}' <"$1" 2>&1) || usage_error "$_pl_vars"
 	eval "$_pl_vars"
 	# shellcheck disable=SC2034
-	PROF_NAME=$(basename "$1" .profile)
+	PROF_NAME=${1##*/}
+	PROF_NAME=${PROF_NAME%.profile}
 }
 
 # scenario_row N FILE: "calc rounds migrate" of scenario N in the scenarios table, the

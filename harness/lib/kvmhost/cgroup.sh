@@ -24,7 +24,7 @@ _CG_KEYS="memory_max memory_high memory_low memory_min memory_swap_max memory_zs
 # shellcheck disable=SC2016 # awk program, not shell
 _CG_PARSE_AWK='
 BEGIN { n = split(keys, k, " "); for (i = 1; i <= n; i++) known[k[i]] = 1; bad = 0 }
-function fail(msg) { printf "%s:%d: %s\n", file, FNR, msg > "/dev/stderr"; bad = 1 }
+function fail(msg) { printf "%s:%d: %s\n", file, FNR, msg > "/dev/stderr"; bad = 1; exit 2 }
 {
 	line = $0
 	sub(/\r$/, "", line)
@@ -40,8 +40,9 @@ function fail(msg) { printf "%s:%d: %s\n", file, FNR, msg > "/dev/stderr"; bad =
 	if (val == "") next
 	if (key == "memory_oom_group") {
 		if (val !~ /^[01]$/) { fail("bad value for " key ": \"" val "\" (expected 0 or 1)"); next }
-	} else if (val != "max" && val !~ /^[0-9]+[KkMmGgTt]?$/) {
-		fail("bad value for " key ": \"" val "\" (expected bytes with an optional K/M/G/T suffix, or max)")
+	} else if (val != "max" && (val !~ /^(0|[1-9][0-9]*)[KkMmGgTt]?$/ || length(val) - (val ~ /[^0-9]$/) > 15)) {
+		# no leading zero: the kernel reads memory sizes with base 0, 0600M as octal
+		fail("bad value for " key ": \"" val "\" (expected bytes with an optional K/M/G/T suffix, no leading zero, at most 15 digits, or max)")
 		next
 	}
 	f = key; sub(/^memory_/, "memory.", f); gsub(/_/, ".", f)
@@ -57,7 +58,7 @@ cg_profile_parse() {
 		msg "$1: no such profile file"
 		return 2
 	fi
-	awk -v file="$1" -v keys="$_CG_KEYS" "$_CG_PARSE_AWK" "$1"
+	awk -v file="$1" -v keys="$_CG_KEYS" "$_CG_PARSE_AWK" <"$1"
 }
 
 # cg_profile_path NAME-OR-FILE [PROFILE-DIR]: a name is looked up as DIR/NAME.conf.

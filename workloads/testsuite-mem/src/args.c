@@ -10,6 +10,9 @@ int args_parse_u64(const char *s, uint64_t *out)
 
 	if (*s == '\0')
 		return -1;
+	/* written plainly: 0600 is not 600 to a shell, so neither is it here */
+	if (s[0] == '0' && s[1] != '\0')
+		return -1;
 	for (; *s; s++) {
 		unsigned d;
 
@@ -116,7 +119,7 @@ static int parse_ranged(const char *name, const char *val, uint64_t lo,
 	uint64_t v;
 
 	if (args_parse_u64(val, &v)) {
-		set_err(err, errlen, "--%s: '%s' is not a number in %llu..%llu",
+		set_err(err, errlen, "--%s: '%s' is not a number in %llu..%llu (digits, no leading zero)",
 			name, val, (unsigned long long)lo, (unsigned long long)hi);
 		return -1;
 	}
@@ -138,7 +141,7 @@ static int apply(enum opt_id id, const char *name, const char *val,
 	case OPT_SIZE:
 		if (args_parse_size(val, &o->size)) {
 			set_err(err, errlen,
-				"--size: '%s' is not a byte count (digits with optional K/M/G/T, at most 2^64-1)",
+				"--size: '%s' is not a byte count (digits, no leading zero, with optional K/M/G/T, at most 2^64-1)",
 				val);
 			return -1;
 		}
@@ -193,6 +196,7 @@ enum args_result args_parse(int argc, char *const argv[], struct opts *o,
 			    char *err, size_t errlen)
 {
 	bool seen_percent = false, seen_size = false;
+	bool seen[sizeof(options) / sizeof(options[0])] = { false };
 
 	*o = (struct opts){ .times = 1, .repeat = 1, .seed = ARGS_DEFAULT_SEED,
 			    .pattern = PATTERN_SEQ, .format = FORMAT_TEXT };
@@ -235,6 +239,11 @@ enum args_result args_parse(int argc, char *const argv[], struct opts *o,
 		}
 		if (options[k].id == OPT_HELP)
 			return ARGS_HELP;
+		if (seen[k]) {
+			set_err(err, errlen, "--%s given twice (each option once)", options[k].name);
+			return ARGS_ERROR;
+		}
+		seen[k] = true;
 		if (apply(options[k].id, options[k].name, val, o, err, errlen))
 			return ARGS_ERROR;
 		if (options[k].id == OPT_PERCENT)

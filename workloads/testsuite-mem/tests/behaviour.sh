@@ -58,6 +58,12 @@ bad_input "missing value of --percent" --percent
 bad_input "missing value of --times" --size 1M --times
 bad_input "--percent with --size" --percent 5 --size 1M
 bad_input "stray argument" --size 1M stray
+bad_input "--times 0600 (a leading zero)" --size 1M --times 0600
+bad_input "--size 010M (a leading zero)" --size 010M
+bad_input "--percent '' (empty)" --percent ''
+bad_input "--size given twice" --size 1M --size 2M
+bad_input "--calc given twice" --size 1M --calc --calc
+bad_input "-- is not an option" --size 1M --
 bad_input "--size MemTotal+1 bytes" --size $((mem_total + 1))
 # Under a 256 MiB address-space limit mmap of 512 MiB fails.
 # shellcheck disable=SC2016
@@ -88,10 +94,13 @@ diff=$((rate * ms - count * 1000))
 [ "$diff" -lt 0 ] && diff=$((-diff))
 [ "$diff" -le $((count * 1000 / 50 + rate)) ]
 check $? "calc_rate ~= calc_count / elapsed ($rate vs $count in $ms ms)"
+bad_keys=
 for key in elapsed_ms bytes_written passes calc_count calc_rate buffer_bytes \
 	mem_available_bytes seed pattern status; do
-	[ "$(grep -c "^$key=" "$T/out")" -eq 1 ] || { echo "# key $key missing or repeated"; false; } || break
+	[ "$(grep -c "^$key=" "$T/out")" -eq 1 ] || bad_keys="$bad_keys $key"
 done
+[ -z "$bad_keys" ] || echo "# keys missing or repeated:$bad_keys"
+[ -z "$bad_keys" ]
 check $? "kv output has each required key once"
 
 run "$BIN" --size 8M --times 3 --repeat 2 --format kv

@@ -1,0 +1,54 @@
+# The one rule that decides whether a benchmark record proves the APF state it was run
+# with (README, results/FORMAT.md). harness/kvmhost/bench-case applies it to the guest's
+# evidence when it makes a record; harness/tables applies it again to every record before
+# a number of it reaches a table. A library for awk (busybox-safe): load it with -f before
+# the program that calls apf_unproven; with -v apf_evidence_cli=1 it is a command itself,
+# reading -v arch= apf= nokvmapf= cpus= irqs= and printing the verdict line.
+#
+# apf_unproven(ARCH, APF, NOKVMAPF, CPUS, IRQS): "" when the evidence proves APF=off|on,
+# else why not (one line).
+#   ARCH      the KVM host's architecture: arm64 or x86_64 (aarch64, amd64 accepted)
+#   NOKVMAPF  yes or no: the guest's kernel command line had no-kvmapf
+#   CPUS      how many CPUs the guest logged "Async PF enabled on CPU<n>" for
+#   IRQS      async PF notifications the guest received during the run: the change of
+#             its "HYP" (x86) or "Asynchronous Page Fault" (arm64) line of /proc/interrupts
+# -APF is proven by no-kvmapf, APF enabled on no CPU and no notification. +APF by a guest
+# without no-kvmapf that used APF: on x86_64 page-ready interrupts during the run (the
+# guest logs nothing there); on arm64 (the APF series) "Async PF enabled on CPU".
+function apf_unproven(arch, apf, nokvmapf, cpus, irqs) {
+	if (arch == "aarch64")
+		arch = "arm64"
+	else if (arch == "amd64")
+		arch = "x86_64"
+	if (nokvmapf != "yes" && nokvmapf != "no")
+		return "guest_no_kvmapf is '" nokvmapf "', not yes or no"
+	if (cpus !~ /^[0-9]+$/)
+		return "guest_apf_enabled_cpus is '" cpus "', not a count"
+	if (irqs !~ /^[0-9]+$/)
+		return "guest_apf_irqs is '" irqs "', not a count"
+	if (apf == "off") {
+		if (nokvmapf != "yes")
+			return "-APF without no-kvmapf on the guest's command line"
+		if (cpus + 0 > 0)
+			return "-APF but the guest enabled APF on " cpus " CPUs"
+		if (irqs + 0 > 0)
+			return "-APF but the guest received " irqs " page-ready interrupts"
+		return ""
+	}
+	if (apf != "on")
+		return "apf is '" apf "', not off or on"
+	if (nokvmapf != "no")
+		return "+APF but the guest booted with no-kvmapf"
+	if (arch == "x86_64")
+		return irqs + 0 > 0 ? "" : "+APF on x86_64 without page-ready interrupts during the run (guest_apf_irqs=0)"
+	if (arch == "arm64")
+		return cpus + 0 > 0 ? "" : "+APF on arm64 without 'Async PF enabled on CPU' in the guest's log (guest_apf_enabled_cpus=0)"
+	return "no APF evidence rule for the architecture '" arch "'"
+}
+
+BEGIN {
+	if (apf_evidence_cli) {
+		print apf_unproven(arch, apf, nokvmapf, cpus, irqs)
+		exit 0
+	}
+}
