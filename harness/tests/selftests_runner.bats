@@ -96,6 +96,22 @@ EOF
 	[[ "$output" == *"not ok 2 deviation/apf-v4/no-ppi # NOT caught by 'a page-ready per page' (exit 0)"* ]]
 }
 
+@test "run: a test excluded in upstream.list is a SKIP with its reason, never dropped" {
+	mkdir -p "$BIN/upstream/aarch64"
+	printf '#!/bin/sh\necho "ok 1 fake"\n' >"$BIN/upstream/aarch64/hypercalls"
+	chmod +x "$BIN/upstream/aarch64/hypercalls"
+	printf 'run aarch64/hypercalls\nexclude aarch64/vgic_init EIO in the nested lab host, 120 s\n' >"$BIN/upstream.list"
+	run -0 "$BIN/run" --upstream-only -l
+	assert_line "2 upstream/aarch64/vgic_init (excluded: EIO in the nested lab host, 120 s)"
+	run -0 "$BIN/run" --upstream-only
+	assert_line "ok 1 upstream/aarch64/hypercalls"
+	assert_line "ok 2 upstream/aarch64/vgic_init # SKIP excluded in upstream.list: EIO in the nested lab host, 120 s"
+	assert_line "selftests: 1 passed, 0 failed, 1 skipped"
+	printf 'exclude aarch64/vgic_init\n' >"$BIN/upstream.list"
+	run -2 "$BIN/run" --upstream-only
+	assert_output --partial "upstream.list:1: expected: exclude <path> <reason>"
+}
+
 @test "run: --start skips the earlier tests, keeping their numbers" {
 	fill_tests
 	run -0 "$BIN/run" --start 2 -t vendor_hyp -t fw_regs -t smccc_fwd
