@@ -29,7 +29,7 @@ CHECK_LAYERS = \
 	selftests='if [ "$${LAB_ARCH:-arm64}" = arm64 ]; then $(MAKE) -s -C selftests check RUN_ARGS="--model all"; else echo "1..0 \# SKIP the selftests are arm64 KVM tests (LAB_ARCH=$$LAB_ARCH)"; fi' \
 	selftests-upstream='if [ "$${LAB_ARCH:-arm64}" = arm64 ]; then $(MAKE) -s -C selftests check RUN_ARGS=--upstream-only; else echo "1..0 \# SKIP the upstream baseline is arm64 KVM selftests (LAB_ARCH=$$LAB_ARCH)"; fi'
 
-.PHONY: help deps check bats shellcheck smoke lab-bench deviations bench bench-short tables mutants clean
+.PHONY: help deps check bats shellcheck smoke lab-bench deviations selftests-slow bench bench-short tables mutants clean
 
 help:
 	@echo "make bench        run the benchmark (lab profile) and print the comparison tables"
@@ -39,6 +39,7 @@ help:
 	@echo "make smoke        lab smoke test: KVM in the lab host, a nested guest"
 	@echo "make lab-bench    time the lab boot and the nested guest boot"
 	@echo "make deviations   prove the APF/SDEI tests can fail: each deliberate deviation of the series model (the lab, ~3 min)"
+	@echo "make selftests-slow  the upstream selftests with the slow ones make check skips (the lab, ~7 min)"
 	@echo "make tables RESULTS=dir...   comparison tables from result directories"
 	@echo "Variables: KERNEL= KSRC= LAB=native|lab LAB_ARCH=arm64|x86_64"
 
@@ -69,6 +70,10 @@ bench: deps
 # Mutation runs of the selftests: slow, so their own target and CI job, not in make check.
 deviations: deps
 	$(MAKE) -s -C selftests check RUN_ARGS=--deviations-only
+
+# The whole upstream baseline, with the tests upstream.list marks slow (make check SKIPs them).
+selftests-slow: deps
+	$(MAKE) -s -C selftests check RUN_ARGS="--upstream-only --slow"
 
 bench-short: deps
 	harness/bench --profile short

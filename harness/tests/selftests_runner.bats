@@ -102,7 +102,7 @@ EOF
 	chmod +x "$BIN/upstream/aarch64/hypercalls"
 	printf 'run aarch64/hypercalls\nexclude aarch64/vgic_init EIO in the nested lab host, 120 s\n' >"$BIN/upstream.list"
 	run -0 "$BIN/run" --upstream-only -l
-	assert_line "2 upstream/aarch64/vgic_init (excluded: EIO in the nested lab host, 120 s)"
+	assert_line "2 upstream/aarch64/vgic_init (skip: excluded in upstream.list: EIO in the nested lab host, 120 s)"
 	run -0 "$BIN/run" --upstream-only
 	assert_line "ok 1 upstream/aarch64/hypercalls"
 	assert_line "ok 2 upstream/aarch64/vgic_init # SKIP excluded in upstream.list: EIO in the nested lab host, 120 s"
@@ -110,6 +110,20 @@ EOF
 	printf 'exclude aarch64/vgic_init\n' >"$BIN/upstream.list"
 	run -2 "$BIN/run" --upstream-only
 	assert_output --partial "upstream.list:1: expected: exclude <path> <reason>"
+}
+
+@test "run: a slow upstream test is a SKIP saying so, and runs with --slow" {
+	mkdir -p "$BIN/upstream"
+	printf '#!/bin/sh\necho "ok 1 fake"\n' >"$BIN/upstream/dirty_log_test"
+	chmod +x "$BIN/upstream/dirty_log_test"
+	printf 'run slow timeout=300 dirty_log_test -i 3\n' >"$BIN/upstream.list"
+	run -0 "$BIN/run" --upstream-only
+	assert_line "ok 1 upstream/dirty_log_test # SKIP slow (up to 300 s in the lab): run with --slow (make selftests-slow)"
+	run -0 "$BIN/run" --upstream-only --slow -l
+	assert_line "1 upstream/dirty_log_test -i 3 (timeout 300s)"
+	run -0 "$BIN/run" --upstream-only --slow
+	assert_line "ok 1 upstream/dirty_log_test"
+	assert_line "selftests: 1 passed, 0 failed, 0 skipped"
 }
 
 @test "run: --start skips the earlier tests, keeping their numbers" {
