@@ -78,6 +78,33 @@ bad_profile() {
 	[ "$status" -eq 0 ]
 }
 
+@test "bench: --cgroups and BENCH_FAULT are checked like every input: one line, exit 2, nothing made" {
+	res=$BATS_TEST_TMPDIR/r
+	run "$BENCH" --results "$res" --cgroups ''
+	one_line_exit_2
+	assert_output 'bench: --cgroups: an empty directory name'
+	run "$BENCH" --results "$res" --cgroups "$BATS_TEST_TMPDIR/nosuch"
+	one_line_exit_2
+	assert_output "bench: --cgroups $BATS_TEST_TMPDIR/nosuch: no such directory"
+	run "$BENCH" --results "$res" --cgroups "$TOP/cgroups" --cgroups "$TOP/cgroups"
+	one_line_exit_2
+	run "$BENCH" --results "$res" --cgroups "$(printf 'a\nb')"
+	one_line_exit_2
+	# the profile's cgroups must be in that directory, and valid there
+	mkdir -p "$BATS_TEST_TMPDIR/cg"
+	run "$BENCH" --results "$res" --profile short --cgroups "$BATS_TEST_TMPDIR/cg"
+	one_line_exit_2
+	assert_output --partial ": CGROUPS: no $BATS_TEST_TMPDIR/cg/short.conf"
+	printf 'memory_max=060M\n' >"$BATS_TEST_TMPDIR/cg/short.conf"
+	run "$BENCH" --results "$res" --profile short --cgroups "$BATS_TEST_TMPDIR/cg"
+	one_line_exit_2
+	assert_output --partial "short.conf:1: bad value for memory_max"
+	BENCH_FAULT=meteor run "$BENCH" --results "$res"
+	one_line_exit_2
+	assert_output 'bench: BENCH_FAULT=meteor: use guest-panic, guest-hang, host-splat or swap-missing'
+	[ ! -e "$res" ]
+}
+
 # verify WANT DIR [ARCH]: apf_verify as bench-case calls it (default arch x86_64)
 verify() {
 	TOP=$TOP sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; apf_verify $1 '$2' ${3:-x86_64}"
