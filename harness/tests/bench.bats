@@ -292,10 +292,10 @@ EOF
 	mount -t tmpfs -o size=1m tmpfs "$full"
 	res=$full/results
 	# the first case is recorded; the disk fills up while the second runs
-	run "$tree/harness/bench" --profile short --scenarios 1 --apf off --results "$res" --no-tables
+	run "$tree/harness/bench" --profile short --scenarios 1 --apf off --results "$res" --run-id full --no-tables
 	assert_success
-	run_dir=$(ls -d "$res"/*/)
-	FAKE_FILL=$full run "$tree/harness/bench" --profile short --scenarios 1 --apf off,on --results "$res" --no-tables
+	run_dir=$res/full/
+	FAKE_FILL=$full run "$tree/harness/bench" --profile short --scenarios 1 --apf off,on --results "$res" --run-id full --no-tables
 	assert_failure 1
 	assert_line --regexp "^bench: error: cannot write ${run_dir}records/s1-i1-apfon-r1.rec \(is the disk full\?\): nothing half-written is left; resume the run once there is room$"
 	# absent, not half: no record and no temporary file of it; the first one is untouched
@@ -307,7 +307,7 @@ EOF
 	assert_output ''
 	# room again: resuming runs the case again and writes its record whole
 	rm -f "$full/filler"
-	run "$tree/harness/bench" --profile short --scenarios 1 --apf off,on --results "$res" --no-tables
+	run "$tree/harness/bench" --profile short --scenarios 1 --apf off,on --results "$res" --run-id full --no-tables
 	assert_success
 	assert_output --partial "s1-i1-apfoff-r1: recorded already (unavailable), skipped"
 	run cat "$run_dir/records/s1-i1-apfon-r1.rec"
