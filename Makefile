@@ -34,7 +34,7 @@ CHECK_LAYERS = \
 help:
 	@echo "make bench        run the benchmark (lab profile) and print the comparison tables"
 	@echo "make check        run every test layer (installs what it needs; needs root on a fresh machine)"
-	@echo "make mutants      break the code on purpose, mutant by mutant: every one must fail a test (~10 min)"
+	@echo "make mutants      break the code on purpose, mutant by mutant: every one must fail a test (~17 min)"
 	@echo "make faults       the fault matrix: inject each fault into a benchmark case in the lab (~3 min)"
 	@echo "make deps         install host packages and download the lab's packages"
 	@echo "make smoke        lab smoke test: KVM in the lab host, a nested guest"
@@ -80,7 +80,7 @@ bench-short: deps
 tables:
 	harness/tables --plots $(if $(OUT),--out $(OUT)) $(RESULTS)
 
-# Slow (about 10 minutes on 2 cores, half of it in the lab): not part of make check.
+# Slow (about 17 minutes on 2 cores, most of it in the lab): not part of make check.
 mutants: deps
 	@harness/mutants
 
