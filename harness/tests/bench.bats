@@ -260,25 +260,25 @@ fake_lab_tree() {
 	tree=$BATS_TEST_TMPDIR/tree
 	mkdir -p "$tree"
 	cp -R "$TOP/harness" "$TOP/cgroups" "$tree/"
-	cat >"$tree/harness/lab" <<'EOF'
-#!/bin/sh
-case $1 in
-accel) echo lab; exit 0 ;;
-run) shift ;;
-*) exit 2 ;;
-esac
-while [ $# -gt 0 ]; do
+	cat >"$tree/harness/lab" <<-'EOF'
+	#!/bin/sh
 	case $1 in
-	--results) res=$2; shift 2 ;;
-	--quiet) shift ;;
-	--) break ;;
-	*) shift 2 ;;
+	accel) echo lab; exit 0 ;;
+	run) shift ;;
+	*) exit 2 ;;
 	esac
-done
-mkdir -p "$res" && cp "$FAKE_RECORD" "$res/record.kv" || exit 125
-[ -z "${FAKE_FILL:-}" ] || dd if=/dev/zero of="$FAKE_FILL/filler" bs=4096 2>/dev/null
-exit 0
-EOF
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--results) res=$2; shift 2 ;;
+		--quiet) shift ;;
+		--) break ;;
+		*) shift 2 ;;
+		esac
+	done
+	mkdir -p "$res" && cp "$FAKE_RECORD" "$res/record.kv" || exit 125
+	[ -z "${FAKE_FILL:-}" ] || dd if=/dev/zero of="$FAKE_FILL/filler" bs=4096 2>/dev/null
+	exit 0
+	EOF
 	chmod +x "$tree/harness/lab"
 	printf 'host_kernel=6.12.0-fake\nhost_qemu=7.2.0\nstate=unavailable\nreason=a fake case\napf_verified=no\n' >"$BATS_TEST_TMPDIR/fake.rec"
 	export FAKE_RECORD=$BATS_TEST_TMPDIR/fake.rec
