@@ -29,12 +29,13 @@ CHECK_LAYERS = \
 	selftests='if [ "$${LAB_ARCH:-arm64}" = arm64 ]; then $(MAKE) -s -C selftests check RUN_ARGS="--model all"; else echo "1..0 \# SKIP the selftests are arm64 KVM tests (LAB_ARCH=$$LAB_ARCH)"; fi' \
 	selftests-upstream='if [ "$${LAB_ARCH:-arm64}" = arm64 ]; then $(MAKE) -s -C selftests check RUN_ARGS=--upstream-only; else echo "1..0 \# SKIP the upstream baseline is arm64 KVM selftests (LAB_ARCH=$$LAB_ARCH)"; fi'
 
-.PHONY: help deps check bats shellcheck smoke lab-bench deviations selftests-slow bench bench-short tables mutants clean
+.PHONY: help deps check bats shellcheck smoke lab-bench deviations selftests-slow bench bench-short tables mutants faults clean
 
 help:
 	@echo "make bench        run the benchmark (lab profile) and print the comparison tables"
 	@echo "make check        run every test layer (installs what it needs; needs root on a fresh machine)"
-	@echo "make mutants      break the code on purpose, mutant by mutant: every one must fail a test (~10 min)"
+	@echo "make mutants      break the code on purpose, mutant by mutant: every one must fail a test (~17 min)"
+	@echo "make faults       the fault matrix: inject each fault into a benchmark case in the lab (~3 min)"
 	@echo "make deps         install host packages and download the lab's packages"
 	@echo "make smoke        lab smoke test: KVM in the lab host, a nested guest"
 	@echo "make lab-bench    time the lab boot and the nested guest boot"
@@ -49,8 +50,11 @@ deps:
 check: deps
 	@CHECK_REPORT=harness/report harness/check $(CHECK_LAYERS)
 
+# Every bats file but the fault matrix, which boots the lab for each test (make faults).
+BATS_FILES = $(filter-out harness/tests/faults.bats,$(wildcard harness/tests/*.bats))
+
 bats:
-	bats --formatter tap harness/tests
+	bats --formatter tap $(BATS_FILES)
 
 shellcheck:
 	@n=0; f=0; for s in $(SCRIPTS); do n=$$((n + 1)); \
@@ -81,9 +85,14 @@ bench-short: deps
 tables:
 	harness/tables --plots $(if $(OUT),--out $(OUT)) $(RESULTS)
 
-# Slow (about 10 minutes on 2 cores, half of it in the lab): not part of make check.
+# Slow (about 17 minutes on 2 cores, most of it in the lab): not part of make check.
 mutants: deps
 	@harness/mutants
+
+# The fault matrix (harness/tests/faults.bats): each fault injected into a short benchmark
+# case in the lab, about 3 minutes on 2 cores; slow, so not part of make check.
+faults: deps
+	bats --formatter tap harness/tests/faults.bats
 
 clean:
 	rm -rf .cache/lab .cache/check .cache/build

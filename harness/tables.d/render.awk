@@ -273,6 +273,8 @@ function norm_line(    sec, k, k3) {
 	if ($1 == "D") {
 		sec = $6 "/" $4
 		dsec[$2] = sec
+		drun[$2] = $7
+		ndirs = $2 > ndirs ? $2 : ndirs
 		if (!(sec in sarch)) {
 			secs[++nsec] = sec
 			sarch[sec] = $6; ssrc[sec] = $4; sprof[sec] = $5
@@ -284,6 +286,9 @@ function norm_line(    sec, k, k3) {
 		addlist(sqemu, sec, $10, "; ")
 	} else if ($1 == "R") {
 		sec = dsec[$2]
+		isrec[$3] = 1
+		fcases[$2]++
+		fstate[$2, $8 == "unproven" ? "invalid" : $8]++
 		hasS[sec, $4] = 1
 		k3 = sec SUBSEP $4 SUBSEP $5
 		if (!(k3 in hasI)) {
@@ -311,6 +316,7 @@ function norm_line(    sec, k, k3) {
 		exst[sec, $8]++
 	} else if ($1 == "X") {
 		sec = dsec[$2]
+		fretried[$2]++
 		natt[sec]++
 		att[sec, natt[sec]] = $3 ": " $8 ": " $9
 	} else if ($1 == "P") {
@@ -321,7 +327,26 @@ function norm_line(    sec, k, k3) {
 		pubv[k] = $6
 	} else if ($1 == "V") {
 		hasm[dsec[$2], $3, $6] = 1
+	} else if ($1 == "K" && $4 == "kernel_splat" && ($3 in isrec)) {
+		fsplat[$2]++
 	}
+}
+
+# The footer: per run, how many cases hit each fault class (results/FORMAT.md).
+function faults(    d, n) {
+	both("")
+	tout("Faults per run: cases by the fault that ended them (invalid: the APF state not proven,")
+	tout("unproven included; splat: the KVM host's kernel reported a bug, counted in failed too;")
+	tout("retried: earlier attempts kept, harness/bench --retry-failed):")
+	mout("## Faults per run")
+	mout("")
+	mout("Cases by the fault that ended them (invalid: the APF state not proven, unproven included; splat: the KVM host's kernel reported a bug, counted in failed too; retried: earlier attempts kept, harness/bench --retry-failed).")
+	mout("")
+	tb_reset("Run|Cases|oom|timeout|failed|invalid|splat|retried", "lrrrrrrr")
+	for (d = 1; d <= ndirs; d++)
+		tb_add(drun[d], fcases[d] + 0, fstate[d, "oom"] + 0, fstate[d, "timeout"] + 0,
+		    fstate[d, "failed"] + 0, fstate[d, "invalid"] + 0, fsplat[d] + 0, fretried[d] + 0)
+	tb_print()
 }
 
 function header(    j, n, h) {
@@ -512,4 +537,5 @@ END {
 	header()
 	for (j = 1; j <= nsec; j++)
 		section(secs[j])
+	faults()
 }

@@ -78,6 +78,33 @@ bad_profile() {
 	[ "$status" -eq 0 ]
 }
 
+@test "bench: --cgroups and BENCH_FAULT are checked like every input: one line, exit 2, nothing made" {
+	res=$BATS_TEST_TMPDIR/r
+	run "$BENCH" --results "$res" --cgroups ''
+	one_line_exit_2
+	assert_output 'bench: --cgroups: an empty directory name'
+	run "$BENCH" --results "$res" --cgroups "$BATS_TEST_TMPDIR/nosuch"
+	one_line_exit_2
+	assert_output "bench: --cgroups $BATS_TEST_TMPDIR/nosuch: no such directory"
+	run "$BENCH" --results "$res" --cgroups "$TOP/cgroups" --cgroups "$TOP/cgroups"
+	one_line_exit_2
+	run "$BENCH" --results "$res" --cgroups "$(printf 'a\nb')"
+	one_line_exit_2
+	# the profile's cgroups must be in that directory, and valid there
+	mkdir -p "$BATS_TEST_TMPDIR/cg"
+	run "$BENCH" --results "$res" --profile short --cgroups "$BATS_TEST_TMPDIR/cg"
+	one_line_exit_2
+	assert_output --partial ": CGROUPS: no $BATS_TEST_TMPDIR/cg/short.conf"
+	printf 'memory_max=060M\n' >"$BATS_TEST_TMPDIR/cg/short.conf"
+	run "$BENCH" --results "$res" --profile short --cgroups "$BATS_TEST_TMPDIR/cg"
+	one_line_exit_2
+	assert_output --partial "short.conf:1: bad value for memory_max"
+	BENCH_FAULT=meteor run "$BENCH" --results "$res"
+	one_line_exit_2
+	assert_output 'bench: BENCH_FAULT=meteor: use guest-panic, guest-hang, host-splat or swap-missing'
+	[ ! -e "$res" ]
+}
+
 # verify WANT DIR [ARCH]: apf_verify as bench-case calls it (default arch x86_64)
 verify() {
 	TOP=$TOP sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; apf_verify $1 '$2' ${3:-x86_64}"
@@ -251,4 +278,75 @@ EOF
 		scenario_row 4 '$PROFILES/scenarios' || echo none"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf 'no 1 no\nyes 3 yes\nnone')" ]
+}
+
+# A copy of the tree whose harness/lab is a fake: "run" puts $FAKE_RECORD as the case's
+# record.kv into its --results and, with FAKE_FILL=DIR, fills DIR's disk to the last byte
+# (dd until ENOSPC), as if the results disk filled up while the case ran.
+fake_lab_tree() {
+	tree=$BATS_TEST_TMPDIR/tree
+	mkdir -p "$tree"
+	cp -R "$TOP/harness" "$TOP/cgroups" "$tree/"
+	cat >"$tree/harness/lab" <<-'EOF'
+	#!/bin/sh
+	case $1 in
+	accel) echo lab; exit 0 ;;
+	run) shift ;;
+	*) exit 2 ;;
+	esac
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--results) res=$2; shift 2 ;;
+		--quiet) shift ;;
+		--) break ;;
+		*) shift 2 ;;
+		esac
+	done
+	mkdir -p "$res" && cp "$FAKE_RECORD" "$res/record.kv" || exit 125
+	[ -z "${FAKE_FILL:-}" ] || dd if=/dev/zero of="$FAKE_FILL/filler" bs=4096 2>/dev/null
+	exit 0
+	EOF
+	chmod +x "$tree/harness/lab"
+	printf 'host_kernel=6.12.0-fake\nhost_qemu=7.2.0\nstate=unavailable\nreason=a fake case\napf_verified=no\n' >"$BATS_TEST_TMPDIR/fake.rec"
+	export FAKE_RECORD=$BATS_TEST_TMPDIR/fake.rec
+}
+
+@test "bench: the results disk fills up while a record is written: the record is absent, never half; resuming writes it whole" {
+	[ "$(id -u)" = 0 ] || skip "needs root: mounts a small tmpfs as the results disk"
+	fake_lab_tree
+	full=$BATS_TEST_TMPDIR/full
+	mkdir -p "$full"
+	mount -t tmpfs -o size=1m tmpfs "$full"
+	res=$full/results
+	# the first case is recorded; the disk fills up while the second runs
+	run "$tree/harness/bench" --profile short --scenarios 1 --apf off --results "$res" --run-id full --no-tables
+	assert_success
+	run_dir=$res/full/
+	FAKE_FILL=$full run "$tree/harness/bench" --profile short --scenarios 1 --apf off,on --results "$res" --run-id full --no-tables
+	assert_failure 1
+	assert_line --regexp "^bench: error: cannot write ${run_dir}records/s1-i1-apfon-r1.rec \(is the disk full\?\): nothing half-written is left; resume the run once there is room$"
+	# absent, not half: no record and no temporary file of it; the first one is untouched
+	run ls -A "$run_dir/records"
+	assert_output 's1-i1-apfoff-r1.rec'
+	run cat "$run_dir/records/s1-i1-apfoff-r1.rec"
+	assert_line state=unavailable
+	run find "$BATS_TEST_TMPDIR" -maxdepth 1 -name 'apf-*'
+	assert_output ''
+	# room again: resuming runs the case again and writes its record whole
+	rm -f "$full/filler"
+	run "$tree/harness/bench" --profile short --scenarios 1 --apf off,on --results "$res" --run-id full --no-tables
+	assert_success
+	assert_output --partial "s1-i1-apfoff-r1: recorded already (unavailable), skipped"
+	run cat "$run_dir/records/s1-i1-apfon-r1.rec"
+	assert_output "$(printf 'scenario=1\nindex=1\napf=on\nrepeat=1\n'; cat "$FAKE_RECORD")"
+	grep -qx complete=yes "$run_dir/manifest"
+	run ls -A "$run_dir/records"
+	assert_output "$(printf 's1-i1-apfoff-r1.rec\ns1-i1-apfon-r1.rec')"
+}
+
+teardown() {
+	if mountpoint -q "$BATS_TEST_TMPDIR/full" 2>/dev/null; then
+		umount "$BATS_TEST_TMPDIR/full"
+	fi
+	return 0
 }

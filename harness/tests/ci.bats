@@ -53,12 +53,31 @@ yq_true() {
 	yq_true "$WF" 'all(.jobs[].steps[] | select(has("uses")); .uses | test("^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@v?[0-9]"))'
 }
 
-@test "workflow: every job but mutants runs make check, make bench on the schedule only, and uploads artifacts always" {
-	yq_true "$WF" '[.jobs | to_entries[] | select(.key != "mutants")] | length == 2'
-	yq_true "$WF" 'all(.jobs | to_entries[] | select(.key != "mutants") | .value; any(.steps[]; (.run // "") | test("^make check")))'
-	yq_true "$WF" 'all(.jobs | to_entries[] | select(.key != "mutants") | .value; any(.steps[]; ((.run // "") | test("^make bench")) and (.if | test("schedule"))))'
-	yq_true "$WF" 'all(.jobs | to_entries[] | select(.key != "mutants") | .value; any(.steps[]; (.uses // "" | startswith("actions/upload-artifact@")) and (.if | test("always")) and (.with.path | test("ci-artifacts"))))'
-	yq_true "$WF" 'all(.jobs | to_entries[] | select(.key != "mutants") | .value; any(.steps[]; (.run // "") | test("ci/github/collect")))'
+@test "workflow: every job but mutants and faults runs make check, make bench on the schedule only, and uploads artifacts always" {
+	local sel='select(.key != "mutants" and .key != "faults")'
+	yq_true "$WF" "[.jobs | to_entries[] | $sel] | length == 2"
+	yq_true "$WF" "all(.jobs | to_entries[] | $sel | .value; any(.steps[]; (.run // \"\") | test(\"^make check\")))"
+	yq_true "$WF" "all(.jobs | to_entries[] | $sel | .value; any(.steps[]; ((.run // \"\") | test(\"^make bench\")) and (.if | test(\"schedule\"))))"
+	yq_true "$WF" "all(.jobs | to_entries[] | $sel | .value; any(.steps[]; (.uses // \"\" | startswith(\"actions/upload-artifact@\")) and (.if | test(\"always\")) and (.with.path | test(\"ci-artifacts\"))))"
+	yq_true "$WF" "all(.jobs | to_entries[] | $sel | .value; any(.steps[]; (.run // \"\") | test(\"ci/github/collect\")))"
+}
+
+@test "workflow: a faults job runs make faults on the schedule (or when asked), and keeps its log" {
+	yq_true "$WF" '.jobs.faults | (.if | test("schedule") and test("inputs.faults"))'
+	yq_true "$WF" '.on.workflow_dispatch.inputs.faults.type == "boolean"'
+	yq_true "$WF" '.jobs.faults | any(.steps[]; (.run // "") | test("(^|\n)make faults"))'
+	yq_true "$WF" '.jobs.faults | any(.steps[]; (.uses // "" | startswith("actions/upload-artifact@")) and (.if | test("always")) and (.with.path == "faults.log"))'
+}
+
+@test "make: faults is its own target, in make help, and make bats (make check) leaves faults.bats out" {
+	run make -s -C "$TOP" help
+	assert_line --regexp '^make faults '
+	run make -s -C "$TOP" -n bats
+	assert_success
+	assert_output --partial 'harness/tests/tables.bats'
+	refute_output --partial 'faults.bats'
+	run make -s -C "$TOP" -n faults
+	assert_output --partial 'bats --formatter tap harness/tests/faults.bats'
 }
 
 @test "workflow: a mutants job runs make mutants on the schedule (or when asked), and keeps its log" {

@@ -61,7 +61,7 @@ mutant_list() {
 }
 
 @test "mutants: the shipped list fits the code; every mutant has a test; the lab part is counted" {
-	run -0 awk '/^mutant /{ n++ } /^(test|selftest) /{ t++ } /^deviations$/{ d++ } END { print n, t, d }' "$TOP/harness/mutants.list"
+	run -0 awk '/^mutant /{ n++ } /^(test|labtest|selftest) /{ t++ } /^deviations$/{ d++ } END { print n, t, d }' "$TOP/harness/mutants.list"
 	read -r n t d <<<"$output"
 	[ "$n" -ge 20 ]
 	[ "$n" = "$t" ]
@@ -76,9 +76,12 @@ mutant_list() {
 @test "mutants: what needs the lab is not silently left out: --no-lab counts it as not run and fails" {
 	printf '%s\n' 'mutant lab-one' 'what x' 'file harness/tables.d/render.awk' \
 		'old # Renders the comparison tables' 'new # Renders the XYZZY tables' 'selftest -t vendor_hyp' \
-		'' 'deviations' >"$L"
+		'' 'mutant lab-two' 'what y' 'file harness/tables.d/render.awk' \
+		'old # Renders the comparison tables' 'new # Renders the XYZZY tables' \
+		'labtest bats harness/tests/faults.bats -f nothing' '' 'deviations' >"$L"
 	run -1 "$M" --no-lab --list "$L"
 	assert_line '# lab-one: not run (--no-lab)'
+	assert_line '# lab-two: not run (--no-lab)'
 	assert_line '# deviations: not run (--no-lab)'
-	assert_line --regexp '^mutants: caught 0/0 = 0% in [0-9.]+ s \(in the lab: 0\.00 s\); not run \(--no-lab\): 2$'
+	assert_line --regexp '^mutants: caught 0/0 = 0% in [0-9.]+ s \(in the lab: 0\.00 s\); not run \(--no-lab\): 3$'
 }

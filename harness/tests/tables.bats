@@ -682,6 +682,28 @@ evidence_run() {
 	[ ! -e "$OUT.2" ]
 }
 
+@test "faults: the footer counts, per run, the cases each fault class ended, splats and retries" {
+	evidence_run
+	cp -r "$FIX/lab-arm64" "$BATS_TEST_TMPDIR/clean"
+	sed -i 's/^state=ok$/state=oom\nreason=the guest'"'"'s QEMU was OOM-killed in its memory cgroup: memcg_events_oom_kill=1/' "$R/s1-i1-apfoff-r1.rec"
+	sed -i 's/^state=ok$/state=timeout\nreason=the guest did not finish within 600s/' "$R/s1-i1-apfoff-r2.rec"
+	sed -i 's/^state=ok$/state=failed\nreason=the guest ended with status 125/' "$R/s2-i1-apfoff-r1.rec"
+	sed -i 's/^state=ok$/kernel_splat=WARNING: CPU: 0 PID: 1 at x.c:1 f\nstate=failed\nreason=the KVM host'"'"'s kernel reported a bug during the case: WARNING: CPU: 0 PID: 1 at x.c:1 f/' "$R/s2-i1-apfon-r1.rec"
+	sed -i 's/^guest_apf_irqs=.*/guest_apf_irqs=0/' "$R/s1-i1-apfon-r1.rec"
+	# earlier attempts are counted as retried, also one with a splat, which is not a case's
+	sed 's/^state=ok$/kernel_splat=BUG: x\nstate=failed\nreason=x/' "$FIX/lab-x86/records/s1-i1-apfon-r2.rec" >"$R/s1-i1-apfon-r2.rec.attempt-1"
+	cp "$R/s1-i1-apfon-r2.rec.attempt-1" "$R/s1-i1-apfon-r2.rec.attempt-2"
+	run "$T" --out "$OUT" "$BATS_TEST_TMPDIR/run" "$BATS_TEST_TMPDIR/clean"
+	assert_success
+	assert_line --regexp '^Run +Cases +oom +timeout +failed +invalid +splat +retried$'
+	# x86: 1 oom, 1 timeout, 2 failed (one of them a splat), the invalid and the unproven one;
+	# arm64: the fixture's own timeout
+	assert_line --regexp '^lab-x86 +15 +1 +1 +2 +2 +1 +2$'
+	assert_line --regexp '^lab-arm64 +12 +0 +1 +0 +0 +0 +0$'
+	grep -qx '| lab-x86 | 15 | 1 | 1 | 2 | 2 | 1 | 2 |' "$OUT/tables.md"
+	grep -qx '## Faults per run' "$OUT/tables.md"
+}
+
 @test "published vs recomputed: agrees, last digit cut off or rounded up, a guessed tenth, differs" {
 	d=$BATS_TEST_TMPDIR/pub
 	cp -r "$REF" "$d"

@@ -148,3 +148,31 @@ trace_counts() {
 		"$_t/per_cpu/cpu0/stats" 2>/dev/null | tail -n 1)
 	echo "host_trace_overrun=${_lost:-0}"
 }
+
+# A console line fit for a record's reason: one line, no carriage return or tab, no
+# kernel timestamp, at most 200 characters.
+_console_clean() {
+	tr -d '\r' | tr '\t' ' ' | sed -e 's/^\[ *[0-9]*\.[0-9]*\] //' | cut -c 1-200
+}
+
+# The last non-empty line of a guest's console, or "(none)".
+console_last_line() {
+	_cl=$(grep -v '^[[:space:]]*$' "$1" 2>/dev/null | tail -n 1 | _console_clean)
+	echo "${_cl:-(none)}"
+}
+
+# Did the guest's kernel crash? CONSOLE PATTERNS (lib/kernel-splat.patterns): the first
+# line of the console that reports a fatal bug ("fatal " patterns) and, when it is
+# another line, the panic; nothing when there is none.
+console_crash() {
+	[ -f "$1" ] && [ -f "$2" ] || return 0
+	_cc_first=$(tr -d '\r' <"$1" | awk 'NR == FNR { if (sub(/^fatal /, "")) p[++n] = $0; next }
+		{ for (i = 1; i <= n; i++) if ($0 ~ p[i]) { print; exit } }' "$2" - | _console_clean)
+	[ -n "$_cc_first" ] || return 0
+	_cc_panic=$(tr -d '\r' <"$1" | grep 'Kernel panic' | head -n 1 | _console_clean)
+	if [ -n "$_cc_panic" ] && [ "$_cc_panic" != "$_cc_first" ]; then
+		echo "$_cc_first; $_cc_panic"
+	else
+		echo "$_cc_first"
+	fi
+}
