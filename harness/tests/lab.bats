@@ -299,6 +299,26 @@ no_lab_process_left() {
 	[ -x "$TOP/.cache/stage/arm64/root/usr/bin/qemu-system-aarch64" ]
 }
 
+@test "kernel-splat.patterns: a WARN, lockdep, BUG or oops is a splat; a boot's notices are not" {
+	sed -e '/^#/d' -e '/^$/d' -e 's/^fatal //' "$TOP/harness/lib/kernel-splat.patterns" >"$BATS_TEST_TMPDIR/p"
+	for line in \
+		"[    5.1] WARNING: CPU: 1 PID: 312 at arch/arm64/kvm/sdei.c:77 kvm_sdei_hypercall+0x1c/0x40" \
+		"[    5.1] WARNING: bad unlock balance detected!" \
+		"[    5.1] WARNING: suspicious RCU usage" \
+		"[    5.1] ------------[ cut here ]------------" \
+		"[    5.1] BUG: sleeping function called from invalid context at mm/slab.h:494" \
+		"[    5.1] Unable to handle kernel NULL pointer dereference at virtual address 0000000000000000"; do
+		printf '%s\n' "$line" | grep -q -E -f "$BATS_TEST_TMPDIR/p" || fail "not a splat: $line"
+	done
+	for line in \
+		"[    0.0] Speculative Return Stack Overflow: WARNING: See https://kernel.org/doc/html/latest/admin-guide/hw-vuln/srso.html for mitigation options." \
+		"[    0.0] Spectre V2 : WARNING: Unprivileged eBPF is enabled with eIBRS on, data leaks possible via Spectre v2 BHB attacks!" \
+		"[    0.2] kvm [1]: Hyp mode initialized successfully"; do
+		run grep -q -E -f "$BATS_TEST_TMPDIR/p" <<<"$line"
+		assert_failure
+	done
+}
+
 @test "lab run: a kernel splat during the job fails the run; the lines are in kernel-splats.log" {
 	[ -e "$TOP/.cache/lab" ] || skip "the lab is not built here (make deps; harness/lab smoke)"
 	run -1 "$LABCMD" run --timeout 300 --results "$BATS_TEST_TMPDIR/res" -- \
