@@ -57,7 +57,7 @@ wait_for_line() {
 }
 
 guest_kill_dir() {
-	[ -f "$1/pid" ] && kill_tree "$(cat "$1/pid")"
+	[ -f "$1/qemu.pid" ] && kill_tree "$(cat "$1/qemu.pid")"
 	return 0
 }
 

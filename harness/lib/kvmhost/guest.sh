@@ -113,7 +113,7 @@ guest_level() {
 
 guest_start() {
 	mkdir -p "$G_DIR"
-	rm -f "$G_DIR/console" "$G_DIR/results.tar" "$G_DIR/pid" "$G_DIR/qemu.out"
+	rm -f "$G_DIR/console" "$G_DIR/results.tar" "$G_DIR/pid" "$G_DIR/qemu.pid" "$G_DIR/qemu.out"
 	guest_initrd
 	_append="panic=-1 quiet $LAB_KEY_LEVEL=$(guest_level) $G_APPEND${G_WORKLOAD:+ $LAB_KEY_WORKLOAD=$G_WORKLOAD}"
 	case $G_ARCH in
@@ -149,17 +149,20 @@ guest_start() {
 		sleep 0.1
 		_n=$((_n + 1))
 	done
-	log "guest started (pid $(cat "$G_DIR/pid"), console $G_DIR/console)"
+	# QEMU removes its -pidfile when it exits: a guest that is done before "guest wait"
+	# (a fast x86 guest after a post-copy migration) would look never started
+	cat "$G_DIR/pid" >"$G_DIR/qemu.pid"
+	log "guest started (pid $(cat "$G_DIR/qemu.pid"), console $G_DIR/console)"
 }
 
 guest_kill() {
-	[ -f "$1/pid" ] && kill_tree "$(cat "$1/pid")"
+	[ -f "$1/qemu.pid" ] && kill_tree "$(cat "$1/qemu.pid")"
 	return 0
 }
 
 guest_wait() {
-	[ -f "$G_DIR/pid" ] || usage_error "no guest was started in $G_DIR"
-	_pid=$(cat "$G_DIR/pid")
+	[ -f "$G_DIR/qemu.pid" ] || usage_error "no guest was started in $G_DIR"
+	_pid=$(cat "$G_DIR/qemu.pid")
 	_res=${G_RESULTS:-${RESULTS:-.}/guest}
 	mkdir -p "$_res"
 	watch_process "$_pid" "$G_DIR/console" "$(cat "$G_DIR/t0")" "$G_TIMEOUT" \
