@@ -183,6 +183,34 @@ guest_dir() {
 	[ "$(cat "$d/timeline")" = "$(printf '1 0.5 100.25\n2 100.8 90.5')" ]
 }
 
+@test "migration failure: the reason names a QEMU crash, a workload too short for the host, or a QEMU that exited" {
+	d=$BATS_TEST_TMPDIR/m
+	mkdir -p "$d/bin" "$d/src" "$d/dst"
+	printf '#!/bin/sh\ncat "%s/kmsg"\n' "$d" >"$d/bin/dmesg"
+	chmod +x "$d/bin/dmesg"
+	printf '[ 1.0] old: qemu-system-x86[5]: segfault at 0 ip 1 sp 2 error 6\n[ 2.0] boot\n' >"$d/kmsg"
+	: >"$d/src/console"
+	: >"$d/dst/console"
+	sleep 0 &
+	dead=$!
+	wait "$dead"
+	echo "$dead" >"$d/src/qemu.pid"
+	echo "$$" >"$d/dst/qemu.pid"
+	why() { PATH=$d/bin:$PATH sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; mig_failure_why '$d/src' '$d/dst' $1"; }
+	# a crash before the migration (line 1) is not this migration's
+	run why 1
+	assert_output "the source QEMU exited during the migration (src-qemu.log)"
+	echo "[ 9.0] qemu-system-x86[711]: segfault at 55a6 ip 55a3 sp 7f00 error 6 in qemu-system-x86_64[76178a,55a3+679000]" >>"$d/kmsg"
+	echo "apf-lab: exit 0" >"$d/dst/console"
+	run why 2
+	assert_output "a QEMU crashed: qemu-system-x86[711]: segfault at 55a6 ip 55a3 sp 7f00 error 6 in qemu-system-x86_64[76178a,55a3+679000]; the destination guest had finished its workload and powered off before the migration completed (dst-console.log)"
+	run why 3
+	assert_output "the destination guest had finished its workload and powered off before the migration completed (dst-console.log)"
+	echo "apf-lab: exit 0" >"$d/src/console"
+	run why 3
+	assert_output "the source guest's workload was over before the migration started (src-console.log): the profile's workload is too short for this host"
+}
+
 @test "progress: before the first case a bound from the profile, then the mean of the cases done; a resumed run counts its records" {
 	up=$BATS_TEST_TMPDIR/uptime
 	echo "100.00 0" >"$up"

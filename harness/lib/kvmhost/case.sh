@@ -18,6 +18,35 @@ finish() {
 	exit 0
 }
 
+# mig_failure_why SRC DST KMSG_LINES: what made a post-copy migration fail, in words,
+# from what the two guests' directories and the kernel log after its first KMSG_LINES
+# lines show (empty when nothing does): a QEMU that crashed (the kernel logs the segfault
+# of a QEMU thread, by thread id, so not by QEMU's pid), a guest whose workload was over
+# before the migration could start or end (a profile too short for the host), a QEMU
+# that exited.
+mig_failure_why() {
+	_mf_seg=$(dmesg 2>/dev/null | tail -n +$(($3 + 1)) | grep -E 'qemu-system[^ ]*\[[0-9]+\]: segfault' |
+		tail -n 1 | sed 's/^\[ *[0-9.]*\] *//' | cut -c 1-160)
+	_mf_done=""
+	grep -q "^$LAB_MARK_EXIT" "$2/console" 2>/dev/null &&
+		_mf_done="; the destination guest had finished its workload and powered off before the migration completed (dst-console.log)"
+	if [ -n "$_mf_seg" ]; then
+		echo "a QEMU crashed: $_mf_seg$_mf_done"
+	elif grep -q "^$LAB_MARK_EXIT" "$1/console" 2>/dev/null; then
+		echo "the source guest's workload was over before the migration started (src-console.log): the profile's workload is too short for this host"
+	elif [ -n "$_mf_done" ]; then
+		echo "${_mf_done#; }"
+	else
+		for _mf in "$1:source" "$2:destination"; do
+			_mf_pid=$(cat "${_mf%:*}/qemu.pid" 2>/dev/null) || continue
+			alive "$_mf_pid" || {
+				echo "the ${_mf##*:} QEMU exited during the migration ($(basename "${_mf%:*}")-qemu.log)"
+				return
+			}
+		done
+	fi
+}
+
 qemu_version() {
 	for _q in qemu-system-aarch64 qemu-system-x86_64; do
 		command -v "$_q" >/dev/null 2>&1 || continue
