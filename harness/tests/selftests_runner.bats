@@ -39,7 +39,7 @@ fill_tests() {
 
 @test "run: a WARN in the kernel log while a test runs fails that test, with the lines; the next runs" {
 	need_kmsg
-	fake_test fw_regs "echo 'WARNING: CPU: 0 PID: \$\$ at fake/apf-suite-test.c:1 fake_warn+0x0/0x4' >/dev/kmsg; exit 0"
+	fake_test fw_regs "echo 'WARNING: CPU: 0 PID: 4242 at fake/apf-suite-test.c:1 fake_warn+0x0/0x4' >/dev/kmsg; exit 0"
 	fill_tests
 	run -1 "$BIN/run" -t vendor_hyp -t fw_regs -t smccc_fwd
 	[[ "$output" == *"not ok 2 fw_regs # the host kernel reported a bug while it ran: WARNING: CPU: 0 PID:"* ]]
