@@ -1,6 +1,7 @@
 # Groups the V lines of the normalized stream into the input of
 # "apfstat batch": KEY<TAB>-APF values<TAB>+APF values[<TAB>h], where
-# KEY = arch/source|scenario|index|metric (one section per arch and source), and h
+# KEY = arch/source/group|scenario|index|metric (one section per group: arch, source,
+# profile, kernel, build and series profile; parse.awk), and h
 # marks the metrics whose harmonic means are shown, and so tested (-v hmean="m1 m2...").
 BEGIN {
 	FS = "\t"
@@ -9,7 +10,7 @@ BEGIN {
 		hm[a[j]] = 1
 	n = 0
 }
-$1 == "D" { sec[$2] = $6 "/" $4 }
+$1 == "D" { sec[$2] = $6 "/" $4 "/" sprintf("%04d", $12) }
 $1 == "V" {
 	k = sec[$2] "|" $3 "|" $4 "|" $6
 	if (!(k in seen)) { seen[k] = 1; keys[++n] = k; harm[k] = ($6 in hm) }
