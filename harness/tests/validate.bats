@@ -6,9 +6,27 @@
 load common
 bats_require_minimum_version 1.5.0
 
+# A small kernel tree for the series tests: the files the fixture series touch, and what
+# harness/series needs to take a tree as a kernel tree, from Debian's linux-source-6.12
+# (as a git tree of its own, the user's tree of the tests).
+setup_file() {
+	l=$BATS_FILE_TMPDIR/linux
+	mkdir -p "$l"
+	tar -xJf /usr/src/linux-source-6.12.tar.xz -C "$l" --strip-components=1 \
+		linux-source-6.12/Makefile linux-source-6.12/scripts/kconfig/merge_config.sh \
+		linux-source-6.12/include/linux/arm-smccc.h linux-source-6.12/arch/arm64/include/uapi/asm/kvm.h \
+		linux-source-6.12/arch/arm64/kvm/hypercalls.c linux-source-6.12/arch/arm64/kvm/Kconfig
+	git -C "$l" init -q
+	git -C "$l" add -A
+	git -C "$l" -c user.name=t -c user.email=t@t commit -qm "linux-source-6.12, six files"
+}
+
 setup() {
 	common_setup
 	FIX="$BATS_TEST_DIRNAME/fixtures/series"
+	SERIES="$TOP/harness/series"
+	LINUX=$BATS_FILE_TMPDIR/linux
+	WORK=$BATS_TEST_TMPDIR/work
 	RUN=$BATS_TEST_TMPDIR/run
 }
 
@@ -99,4 +117,136 @@ fake_top() {
 	run provenance "$F" arm64 "$d/Image" "$F/harness/profiles/short.profile"
 	assert_line series_profile=unknown
 	refute_line --partial series_subject=
+}
+
+# ---- series intake (harness/series) ----
+
+# the user's tree as it was: HEAD, no change, no new ref or worktree
+tree_state() {
+	git -C "$LINUX" rev-parse HEAD
+	git -C "$LINUX" status --porcelain
+	git -C "$LINUX" for-each-ref
+	ls "$LINUX/.git"
+}
+
+@test "series: an mbox with a cover letter applies on a git tree; its subject, version, Message-ID and new option; the user's tree untouched" {
+	before=$(tree_state)
+	run --separate-stderr "$SERIES" --base "$LINUX" --work "$WORK" --apply-only "$FIX/vendor-hyp-host-release.mbox"
+	assert_success
+	assert_line series_name=vendor-hyp-host-release
+	assert_line 'series_subject=KVM: arm64: A HOST_RELEASE vendor hypervisor service'
+	assert_line series_version=v2
+	assert_line series_message_id=20261130090000.0-vendor-hyp@apf-suite.example
+	assert_line series_patches=2
+	assert_line series_options=CONFIG_KVM_HOST_RELEASE_HVC
+	assert_line "kernel_base_commit=$(git -C "$LINUX" rev-parse HEAD)"
+	[ "$(tree_state)" = "$before" ]
+	# the scratch tree holds the series on top of the base, checked out
+	t=$(ls -d "$WORK"/trees/git-*)
+	run git -C "$t" log --format=%s "$(git -C "$LINUX" rev-parse HEAD)..refs/apf/vendor-hyp-host-release"
+	assert_output 'KVM: arm64: Offer the HOST_RELEASE vendor hypervisor service
+KVM: arm64: Define the HOST_RELEASE vendor hypervisor service'
+	grep -q 'KVM_HOST_RELEASE_HVC' "$t/arch/arm64/kvm/Kconfig"
+	run grep -c HOST_RELEASE "$LINUX/arch/arm64/kvm/hypercalls.c"
+	assert_output 0
+}
+
+@test "series: a directory of patches applies; no cover letter: the first patch's subject, v1" {
+	run --separate-stderr "$SERIES" --base "$LINUX" --work "$WORK" --apply-only "$FIX/pv-time-regression"
+	assert_success
+	assert_line series_name=pv-time-regression
+	assert_line 'series_subject=KVM: arm64: Drop the PV_TIME_FEATURES case of SMCCC_ARCH_FEATURES'
+	assert_line series_version=v1
+	assert_line series_message_id=20261130093000.1-pv-time@apf-suite.example
+	assert_line series_patches=1
+	assert_line series_options=
+}
+
+@test "series: a patch that does not apply: exit 2, one line naming the patch and the failing hunk; the scratch tree back at the base" {
+	cp -r "$FIX/pv-time-regression" "$BATS_TEST_TMPDIR/broken"
+	p=$(ls "$BATS_TEST_TMPDIR"/broken/*.patch)
+	# a context line of the only hunk that the base does not have
+	sed -i 's/^ \t\t\tbreak;$/ \t\t\tbreak; \/* changed *\//' "$p"
+	run --separate-stderr "$SERIES" --base "$LINUX" --work "$WORK" --apply-only "$BATS_TEST_TMPDIR/broken"
+	[ "$status" -eq 2 ]
+	[ "${#stderr_lines[@]}" -eq 1 ] || fail "$stderr"
+	[ -z "$output" ]
+	assert_equal "$stderr" "series: SERIES $BATS_TEST_TMPDIR/broken: patch 1/1 \"KVM: arm64: Drop the PV_TIME_FEATURES case of SMCCC_ARCH_FEATURES\" does not apply to git-$(printf '%s' "$(cd "$LINUX" && pwd -P)" | sha256sum | cut -c1-12): hunk @@ -338,11 +338,6 @@ int kvm_smccc_call_handler(struct kvm_vcpu *vcpu) of arch/arm64/kvm/hypercalls.c (line 338) fails"
+	t=$(ls -d "$WORK"/trees/git-*)
+	[ ! -e "$t/.git/rebase-apply" ]
+	assert_equal "$(git -C "$t" rev-parse HEAD)" "$(git -C "$LINUX" rev-parse HEAD)"
+	run git -C "$t" status --porcelain
+	assert_output ''
+	# and a patch of a file the base does not have
+	sed -i 's|arch/arm64/kvm/hypercalls.c|arch/arm64/kvm/nosuch.c|g' "$p"
+	run --separate-stderr "$SERIES" --base "$LINUX" --work "$WORK" --apply-only "$BATS_TEST_TMPDIR/broken"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *'patch 1/1 "KVM: arm64: Drop the PV_TIME_FEATURES case of SMCCC_ARCH_FEATURES" does not apply to git-'*': arch/arm64/kvm/nosuch.c: does not exist in index' ]] || fail "$stderr"
+}
+
+@test "series: bad input is one line, exit 2, nothing made: no such series, not a mail, no patch, bad base" {
+	mkdir -p "$BATS_TEST_TMPDIR/empty" "$BATS_TEST_TMPDIR/cover-only"
+	echo 'not a mail' >"$BATS_TEST_TMPDIR/notmail.mbox"
+	sed -n '1,/^-- $/p' "$FIX/vendor-hyp-host-release.mbox" >"$BATS_TEST_TMPDIR/cover-only/0000.patch"
+	while IFS='|' read -r args want; do
+		eval "set -- $args"
+		run --separate-stderr "$SERIES" --work "$WORK" --apply-only "$@"
+		[ "$status" -eq 2 ] || fail "$args: status $status $stderr"
+		[ "${#stderr_lines[@]}" -eq 1 ] || fail "$args: $stderr"
+		[[ "$stderr" == "series: "$want ]] || fail "$args: '$stderr', want 'series: $want'"
+	done <<-EOF
+	--base "$LINUX" "$BATS_TEST_TMPDIR/nosuch/x.mbox"|SERIES $BATS_TEST_TMPDIR/nosuch/x.mbox: no such file or directory
+	--base "$LINUX" nosuch|SERIES nosuch: no such file or directory, and not a message-id (no '@')
+	--base "$LINUX" "$BATS_TEST_TMPDIR/notmail.mbox"|$BATS_TEST_TMPDIR/notmail.mbox:1: not a mail (no Subject: header in its first lines; git format-patch or an mbox)
+	--base "$LINUX" "$BATS_TEST_TMPDIR/empty"|SERIES $BATS_TEST_TMPDIR/empty: no *.patch, *.eml, *.mbox or *.mbx file in the directory
+	--base "$LINUX" "$BATS_TEST_TMPDIR/cover-only"|SERIES $BATS_TEST_TMPDIR/cover-only: no patch in it (no mail with a diff)
+	--base "$BATS_TEST_TMPDIR/nosuch" "$FIX/pv-time-regression"|--base $BATS_TEST_TMPDIR/nosuch: no such directory (a kernel git tree, debian-6.12 or debian-6.1)
+	--base "$BATS_TEST_TMPDIR" "$FIX/pv-time-regression"|--base $BATS_TEST_TMPDIR: not a git tree with a commit checked out
+	--base debian-6.3 "$FIX/pv-time-regression"|--base debian-6.3: known Debian bases are debian-6.12 and debian-6.1
+	--base "$LINUX" --base "$LINUX" "$FIX/pv-time-regression"|--base given twice (each option takes one value)
+	--base "$LINUX" --name ../x "$FIX/pv-time-regression"|--name '../x': letters, digits, '.', '_' and '-', not starting with '.' or '-'
+	--base "$LINUX" "$FIX/pv-time-regression" "$FIX/pv-time-regression"|one SERIES at most (see --help)
+	EOF
+	[ ! -e "$WORK" ]
+}
+
+@test "series: a message-id is fetched with b4, and where it cannot be the message says so" {
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	# a b4 that cannot reach the archive, as here
+	printf '#!/bin/sh\necho "Grabbing thread from lore.kernel.org/all/x" >&2\necho "That message-id is not known." >&2\nexit 1\n' >"$BATS_TEST_TMPDIR/bin/b4"
+	chmod +x "$BATS_TEST_TMPDIR/bin/b4"
+	PATH=$BATS_TEST_TMPDIR/bin:$PATH run --separate-stderr "$SERIES" --base "$LINUX" --work "$WORK" --apply-only 20261130090000.0-vendor-hyp@apf-suite.example
+	[ "$status" -eq 2 ]
+	assert_equal "$stderr" "series: SERIES 20261130090000.0-vendor-hyp@apf-suite.example: b4 could not fetch the series (no network access to the mailing-list archive here?): give an mbox file or a directory of patches; b4 said: That message-id is not known."
+	# a b4 that fetches: the series as b4 am writes it, an .mbx
+	printf '#!/bin/sh\nwhile [ "$1" != -o ]; do shift; done\ncp "%s" "$2/v2_20261130_dev.mbx"\n' "$FIX/vendor-hyp-host-release.mbox" >"$BATS_TEST_TMPDIR/bin/b4"
+	PATH=$BATS_TEST_TMPDIR/bin:$PATH run --separate-stderr "$SERIES" --base "$LINUX" --work "$WORK" --apply-only --name vh 20261130090000.0-vendor-hyp@apf-suite.example
+	assert_success
+	assert_line series_patches=2
+	assert_line series_version=v2
+}
+
+@test "series: a config fragment option that did not survive olddefconfig is bad input, each named with its fragment and line" {
+	d=$BATS_TEST_TMPDIR/cfg
+	mkdir -p "$d/tree/arch"
+	printf 'config FOO\n\tbool "foo"\nconfig BAR\n\tbool\nmenuconfig BAZ\n\tbool "baz"\n' >"$d/tree/arch/Kconfig"
+	printf 'CONFIG_FOO=y\n# CONFIG_BAZ is not set\n' >"$d/.config"
+	printf '# lab\nCONFIG_FOO=y\nCONFIG_BAR=y\n# optional: the series options\nCONFIG_APF=y\n# required: from here\nCONFIG_QUX=y\n# CONFIG_BAZ is not set\n' >"$d/frag.config"
+	check() {
+		sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/host/series.sh'; APF_PROG=series; TOP=$d; series_fragments_check \"\$@\"" sh "$@"
+	}
+	run --separate-stderr check "$d/.config" "$d/tree" "$d/frag.config"
+	[ "$status" -eq 2 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	assert_equal "$stderr" "series: config options that did not survive: frag.config:3: CONFIG_BAR=y is not set after olddefconfig; frag.config:7: CONFIG_QUX=y is not set after olddefconfig (no such option in this tree)"
+	# all there: nothing said
+	printf 'CONFIG_FOO=y\nCONFIG_BAR=y\nCONFIG_QUX=y\n' >"$d/.config"
+	run --separate-stderr check "$d/.config" "$d/tree" "$d/frag.config"
+	assert_success
+	assert_equal "$stderr" ''
+	# a value other than the fragment's
+	printf 'CONFIG_FOO=m\nCONFIG_BAR=y\nCONFIG_QUX=y\n' >"$d/.config"
+	run --separate-stderr check "$d/.config" "$d/tree" "$d/frag.config"
+	[ "$status" -eq 2 ]
+	assert_equal "$stderr" "series: config options that did not survive: frag.config:2: CONFIG_FOO=y is m after olddefconfig"
 }
