@@ -250,3 +250,102 @@ KVM: arm64: Define the HOST_RELEASE vendor hypervisor service'
 	[ "$status" -eq 2 ]
 	assert_equal "$stderr" "series: config options that did not survive: frag.config:2: CONFIG_FOO=y is m after olddefconfig"
 }
+
+# ---- the probe's capability: vendor-hyp functions by name ----
+
+@test "probe: the vendor-hyp functions FEATURES advertises, by name; one the suite does not know is fnN, a new capability" {
+	cat >"$BATS_TEST_TMPDIR/t.c" <<-'C'
+	#include <stdio.h>
+	#include <stdlib.h>
+	#include "apf_caps.h"
+	int main(int argc, char **argv)
+	{
+		char buf[512];
+		size_t len = argc > 3 ? strtoul(argv[3], NULL, 0) : sizeof(buf);
+
+		(void)argc;
+		printf("[%s]\n", apf_vendor_functions(strtoull(argv[1], NULL, 0), atoi(argv[2]), buf, len));
+		return 0;
+	}
+	C
+	gcc -std=c11 -Wall -Wextra -Werror -I"$TOP/selftests/include" -o "$BATS_TEST_TMPDIR/t" \
+		"$BATS_TEST_TMPDIR/t.c" "$TOP/selftests/lib/apf_caps.c"
+	while read -r features apf want; do
+		run "$BATS_TEST_TMPDIR/t" "$features" "$apf"
+		assert_output "[$want]"
+	done <<-'EOF'
+	0x3 0 FEATURES PTP
+	0x103 0 FEATURES PTP fn8
+	0x7 0 FEATURES PTP fn2
+	0x3 2 FEATURES APF
+	0x7 4 FEATURES PTP APF
+	0x7 3 FEATURES PTP APF
+	0x8000000000000001 0 FEATURES fn63
+	0xffffffffffffffff 0 none
+	0x0 0
+	EOF
+	# a short buffer is cut, never overrun
+	run "$BATS_TEST_TMPDIR/t" 0x103 0 10
+	assert_output '[FEATURES ]'
+}
+
+# ---- the baseline-vs-candidate report (harness/validate --compare) ----
+
+@test "validate: the report names pass->fail first with the failed check, new splats and new capabilities; a regression is exit 1" {
+	V=$BATS_TEST_DIRNAME/fixtures/validate
+	run --separate-stderr "$TOP/harness/validate" --compare "$V/base" "$V/candidate"
+	[ "$status" -eq 1 ]
+	assert_output "== tests whose state changed (baseline -> candidate)
+  pass->fail selftests/vendor_hyp: ARCH_FEATURES(PV_TIME_FEATURES) is SUCCESS
+  pass->fail selftests/fw_regs: the host kernel reported a bug while it ran: WARNING: CPU: 0 PID: 71 at arch/arm64/kvm/hypercalls.c:140 kvm_hvc
+  skip->pass selftests/smccc_fwd
+== new kernel splats (the candidate's, not the baseline's)
+  fw_regs: WARNING: CPU: 0 PID: 71 at arch/arm64/kvm/hypercalls.c:140 kvm_hvc
+== new capabilities (the selftests' probe: candidate against baseline)
+  vendor_hyp_functions: FEATURES PTP -> FEATURES PTP fn8
+verdict: REGRESSION (2 test(s) pass->fail, 1 new kernel splat(s))"
+}
+
+@test "validate: a new capability alone is no regression; the same run twice changes nothing" {
+	V=$BATS_TEST_DIRNAME/fixtures/validate
+	run --separate-stderr "$TOP/harness/validate" --compare "$V/base" "$V/capability"
+	assert_success
+	assert_line '  vendor_hyp_functions: FEATURES PTP -> FEATURES PTP fn8'
+	assert_line 'verdict: no regression (1 new capability)'
+	run --separate-stderr "$TOP/harness/validate" --compare "$V/base" "$V/base"
+	assert_success
+	[ "$(printf '%s\n' "$output" | grep -c '^  none$')" -eq 3 ]
+	assert_line 'verdict: no regression (0 new capabilities)'
+}
+
+@test "validate: bad usage is one line, exit 2, nothing made" {
+	V=$BATS_TEST_DIRNAME/fixtures/validate
+	mkdir -p "$BATS_TEST_TMPDIR/nolog"
+	while IFS='|' read -r args want; do
+		eval "set -- $args"
+		run --separate-stderr "$TOP/harness/validate" --work "$WORK" "$@"
+		[ "$status" -eq 2 ] || fail "$args: status $status $stderr"
+		[ "${#stderr_lines[@]}" -eq 1 ] || fail "$args: $stderr"
+		assert_equal "$stderr" "validate: $want"
+	done <<-EOF
+	--compare "$V/base"|--compare needs two check directories (see --help)
+	--compare "$V/base" "$BATS_TEST_TMPDIR/nosuch"|--compare: $BATS_TEST_TMPDIR/nosuch: no such directory
+	--compare "$V/base" "$BATS_TEST_TMPDIR/nolog"|--compare: $BATS_TEST_TMPDIR/nolog: no layer log (*.log) in it
+	|give one SERIES (see --help)
+	--base nosuch-base "$FIX/pv-time-regression"|--base nosuch-base: no such directory (a kernel git tree, debian-6.12 or debian-6.1)
+	--base "$LINUX" "$BATS_TEST_TMPDIR/nosuch.mbox"|SERIES $BATS_TEST_TMPDIR/nosuch.mbox: no such file or directory
+	--bogus|unknown option '--bogus' (see --help)
+	EOF
+	[ ! -e "$WORK" ]
+}
+
+@test "validate: a series that does not apply is exit 2 naming the patch and hunk, before any build" {
+	cp -r "$FIX/pv-time-regression" "$BATS_TEST_TMPDIR/broken"
+	sed -i 's/^ \t\t\tbreak;$/ \t\t\tbreak; \/* changed *\//' "$BATS_TEST_TMPDIR"/broken/*.patch
+	run --separate-stderr "$TOP/harness/validate" --base "$LINUX" --work "$WORK" "$BATS_TEST_TMPDIR/broken"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *'patch 1/1 "KVM: arm64: Drop the PV_TIME_FEATURES case of SMCCC_ARCH_FEATURES" does not apply to git-'*': hunk @@ -338,11 +338,6 @@ int kvm_smccc_call_handler(struct kvm_vcpu *vcpu) of arch/arm64/kvm/hypercalls.c (line 338) fails' ]] || fail "$stderr"
+	[ ! -e "$WORK/build" ]
+	[ ! -e "$WORK/kernels" ]
+	[ ! -e "$WORK/runs" ]
+}
