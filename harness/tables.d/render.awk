@@ -464,6 +464,69 @@ function published(sec,    j, k, pk, p, r, v, same, opp, parts, tag, ord) {
 	}
 }
 
+# ---- kernels compared: sections of one arch, source and profile that differ by kernel,
+# Image or series; the first given is the baseline (batch.awk's C| keys) ----
+function kernels(    j, k, p, parts, pair, b, o, key, nb, nc, col, a, c, ch, sig, mt, s, lastpair, lasts, kc, line) {
+	if (ncmp == 0)
+		return
+	tr = 0
+	for (j = 1; j <= ncmp; j++) {
+		key = cmpkeys[j]
+		split(key, parts, "|")
+		pair = parts[2]
+		split(pair, p, ">")
+		b = p[1]; o = p[2]
+		s = parts[3]
+		if (pair != lastpair) {
+			if (tr > 0) tb_print()
+			tr = 0
+			both("")
+			tout("=== Kernels compared: " slabel[o] " against " slabel[b] " ===")
+			mout("## Kernels compared: " slabel[o] " against " slabel[b])
+			mout("")
+			line = "baseline: " slabel[b] ": " sruns[b] "; candidate: " slabel[o] ": " sruns[o]
+			both(line)
+			both("Change = (candidate - baseline) / baseline: for times negative = the candidate faster; for calc and rate positive = more work. Welch's t-test as above.")
+			lastpair = pair
+			lasts = ""
+		}
+		if (s != lasts) {
+			if (tr > 0) tb_print()
+			both("")
+			tout(title[s])
+			mout("### " title[s])
+			mout("")
+			tb_reset("Index|Metric|APF|n|Baseline|Candidate|Change|Welch p", "rllrrrrl")
+			lasts = s
+		}
+		nb = (key in havest) ? st[key, 2] : 0
+		nc = (key in havest) ? st[key, 9] : 0
+		col = (parts[5] in hm) ? 4 : 3
+		mt = (parts[5] in hm) ? "Hmean" : "Amean"
+		a = nb > 0 ? st[key, col] : "-"
+		c = nc > 0 ? st[key, col + 7] : "-"
+		ch = ""; sig = ""
+		if (nb > 0 && nc > 0) { ch = pct(a, c); sig = st[key, 19] }
+		tb_add(parts[4], ((parts[5] in label) ? label[parts[5]] : parts[5]) " " mt,
+		    parts[6] == "on" ? "+APF" : "-APF", nb "/" nc, nb > 0 ? fmtv(a) : "-", nc > 0 ? fmtv(c) : "-",
+		    nb > 0 && nc > 0 ? mark(ch, sig) : "", nb > 0 && nc > 0 ? pcell(key, nb, nc) : "")
+		if (nb > 0 && nc > 0)
+			tmd[tr, "md"] = mdmark(ch, sig)
+		if (kcsv != "") {
+			if (!kc++)
+				print "arch,source,profile,baseline_runs,candidate_runs,baseline_kernel,candidate_kernel,baseline_series,candidate_series,scenario,index,metric,apf,stat,baseline,candidate,n_baseline,n_candidate,change_pct,significant,t,df,p" > kcsv
+			printf "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n",
+			    csvq(sarch[b]), csvq(ssrc[b]), csvq(sprof[b]), csvq(sruns[b]), csvq(sruns[o]),
+			    csvq(skernel[b]), csvq(skernel[o]), csvq(sseries[b]), csvq(sseries[o]),
+			    s, parts[4], parts[5], parts[6], mt, csvq(a), csvq(c), nb, nc, ch,
+			    csvq(sig == "untested" ? "not tested (" st[key, 20] ")" : sig),
+			    (key in havest) ? st[key, 16] : "-", (key in havest) ? st[key, 17] : "-",
+			    (key in havest) ? st[key, 18] : "-" > kcsv
+		}
+	}
+	if (tr > 0) tb_print()
+}
+
 BEGIN {
 	FS = "\t"
 	nmig = split("mig_total_time_ms mig_downtime_ms mig_setup_time_ms " \
@@ -499,7 +562,7 @@ BEGIN {
 }
 
 FNR == NR { norm_line(); next }
-{ havest[$1] = 1; for (j = 2; j <= 20; j++) st[$1, j] = $j }
+{ havest[$1] = 1; for (j = 2; j <= 20; j++) st[$1, j] = $j; if ($1 ~ /^C\|/) cmpkeys[++ncmp] = $1 }
 
 END {
 	# Sections in arch, then source order, then as given; labelled by arch, and by what
@@ -546,4 +609,5 @@ END {
 	}
 	for (j = 1; j <= nsec; j++)
 		section(secs[j])
+	kernels()
 }

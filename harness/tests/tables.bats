@@ -811,7 +811,28 @@ kernel-candidate|205|2|6.12.117-apf-vendor-hyp|vendor-hyp v1|222222222222"
 		run "$T" --out "$OUT" "$FIX/kernel-base" "$BATS_TEST_TMPDIR/other"
 		assert_success
 		grep -Fq "=== $l: other (" "$OUT/tables.txt" || fail "$what: no section '$l'"
-		[ "$(grep -c '^=== ' "$OUT/tables.txt")" -eq 2 ] || fail "$what: not two sections"
+		[ "$(grep -c '^=== arm64' "$OUT/tables.txt")" -eq 2 ] || fail "$what: not two sections"
 		[[ "$(section_row "$OUT/tables.txt" "$l")" =~ Amean\ +2/0\ +105\  ]] || fail "$what: pooled"
 	done
+}
+
+@test "kernels: two kernels of one arch and profile are compared, the first given the baseline, per APF side, with Welch's test" {
+	run "$T" --out "$OUT" "$FIX/kernel-base" "$FIX/kernel-candidate"
+	assert_success
+	grep -Fxq '=== Kernels compared: arm64, kernel 6.12.117-apf-vendor-hyp, Image 222222222222, series vendor-hyp v1 against arm64, kernel 6.12.117-apf-base, Image 111111111111, series none ===' "$OUT/tables.txt"
+	# -APF: 105 (base) against 205 (candidate): +95.2%, significant
+	grep -Eq '^ +1 +time \(ms\) Amean +-APF +2/2 +105 +205 +\* +\+95\.2%\* +0\.0050$' "$OUT/tables.txt"
+	# +APF: no baseline (unavailable there): no change, no test
+	grep -Eq '^ +1 +time \(ms\) Amean +\+APF +0/2 +- +155$' "$OUT/tables.txt"
+	run awk -F, '$12 == "time" && $13 == "off" { print $4 "|" $5 "|" $15 "|" $16 "|" $19 "|" $20 }' "$OUT/kernels.csv"
+	assert_output 'kernel-base|kernel-candidate|105|205|95.238095|yes'
+	# given the other way round, the other is the baseline
+	run "$T" --out "$BATS_TEST_TMPDIR/rev" "$FIX/kernel-candidate" "$FIX/kernel-base"
+	assert_success
+	grep -Eq '^ +1 +time \(ms\) Amean +-APF +2/2 +205 +105 +\* +-48\.8%\* ' "$BATS_TEST_TMPDIR/rev/tables.txt"
+	# one kernel: nothing compared, no kernels.csv
+	run "$T" --out "$BATS_TEST_TMPDIR/one" "$FIX/kernel-base"
+	run grep -c 'Kernels compared' "$BATS_TEST_TMPDIR/one/tables.txt"
+	assert_output 0
+	[ ! -e "$BATS_TEST_TMPDIR/one/kernels.csv" ]
 }
