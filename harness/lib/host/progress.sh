@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Progress of a long run (harness/bench): what the case is, the time since the run
 # started and an estimate of the time left for the whole run. Sourced after common.sh;
 # host only.
