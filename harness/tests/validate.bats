@@ -349,3 +349,97 @@ verdict: REGRESSION (2 test(s) pass->fail, 1 new kernel splat(s))"
 	[ ! -e "$WORK/kernels" ]
 	[ ! -e "$WORK/runs" ]
 }
+
+# a copy of the suite whose series, check and bench commands are stand-ins that give the
+# fixture logs and runs: harness/validate's own steps, the report and the exit status
+stub_suite() {
+	S=$BATS_TEST_TMPDIR/suite
+	mkdir -p "$S/selftests"
+	cp -r "$TOP/harness" "$S/"
+	printf 'all:\n\t@:\n' >"$S/selftests/Makefile"
+	V=$BATS_TEST_DIRNAME/fixtures/validate
+	T=$BATS_TEST_DIRNAME/fixtures/tables
+	cat >"$S/harness/series" <<-EOF
+	#!/bin/sh
+	work= apply=0 series=
+	while [ \$# -gt 0 ]; do
+		case \$1 in --work) work=\$2; shift ;; --base) shift ;; --apply-only) apply=1 ;; *) series=\$1 ;; esac
+		shift
+	done
+	if [ "\$apply" = 1 ]; then
+		printf 'series_name=fix\nseries_subject=KVM: arm64: a fixture\nseries_version=v3\nseries_message_id=1@fix\nseries_patches=2\nseries_options=CONFIG_FIX\nkernel_base=debian-6.12\n'
+		exit 0
+	fi
+	name=base
+	[ -z "\$series" ] || name=cand
+	k=\$work/kernels/debian-6.12/\$name
+	mkdir -p "\$k"
+	echo image >"\$k/Image"
+	printf 'kernel_release=6.12.117-apf-%s\nkernel_image_sha256=%s\nkernel_config_sha256=c0ffee\nkernel_build_s=7\nkernel_build_ccache=hits 1, misses 2\nkernel_base_desc=linux-source-6.12 (fixture)\nkernel_base_commit=abcdef0123456789\n' "\${k##*/}" "\$(printf %s "\${k##*/}" | sha256sum | cut -c1-64)" >"\$k/kernel.kv"
+	echo "\$k"
+	EOF
+	cat >"$S/harness/check" <<-EOF
+	#!/bin/sh
+	mkdir -p "\$CHECK_DIR"
+	case \$KERNEL in */base/*) cp "$V"/base/* "\$CHECK_DIR/" ;; *) cp "$V"/candidate/* "\$CHECK_DIR/" ;; esac
+	tail -n 1 "\$CHECK_DIR/selftests.log"
+	EOF
+	cat >"$S/harness/bench" <<-EOF
+	#!/bin/sh
+	while [ \$# -gt 0 ]; do
+		case \$1 in --results) res=\$2; shift ;; --run-id) id=\$2; shift ;; esac
+		shift
+	done
+	case \$KERNEL in */base/*) from=kernel-base ;; *) from=kernel-candidate ;; esac
+	mkdir -p "\$res"
+	cp -r "$T/\$from" "\$res/\$id"
+	sed -i "s/^run_id=.*/run_id=\$id/" "\$res/\$id/manifest"
+	EOF
+	chmod +x "$S/harness/series" "$S/harness/check" "$S/harness/bench"
+}
+
+@test "validate: the whole chain (stand-in builds and lab runs): the steps in order, timed; the report with the series, both kernels, the changes, the benchmark; exit 1 on a regression" {
+	stub_suite
+	run --separate-stderr "$S/harness/validate" --base debian-6.12 --work "$WORK" --out "$BATS_TEST_TMPDIR/out" --bench short "$FIX/pv-time-regression"
+	[ "$status" -eq 1 ] || fail "status $status: $stderr"
+	o=$BATS_TEST_TMPDIR/out
+	cmp <(printf '%s\n' "$output") "$o/report.txt"
+	assert_line '== validation of a series on debian-6.12'
+	assert_line 'series:    "KVM: arm64: a fixture" v3, 2 patch(es), Message-ID <1@fix>'
+	assert_line '           new config options: CONFIG_FIX'
+	assert_line 'base:      linux-source-6.12 (fixture), commit abcdef012345'
+	assert_line --regexp '^base: +6\.12\.117-apf-base \(Image [0-9a-f]{12}, config c0ffee\): make Image 7 s \(ccache: hits 1, misses 2\)$'
+	assert_line --regexp '^candidate: 6\.12\.117-apf-cand \(Image [0-9a-f]{12}, config c0ffee\): make Image 7 s'
+	assert_line '  pass->fail selftests/vendor_hyp: ARCH_FEATURES(PV_TIME_FEATURES) is SUCCESS'
+	assert_line '  vendor_hyp_functions: FEATURES PTP -> FEATURES PTP fn8'
+	assert_line '== benchmark (profile short): the candidate against the baseline (all tables: '"$o"'/tables/)'
+	assert_line --regexp '^ +1 +time \(ms\) Amean +-APF +2/2 +105 +205 +\* +\+95\.2%\* '
+	assert_line 'verdict: REGRESSION (2 test(s) pass->fail, 1 new kernel splat(s))'
+	# every step timed, in order
+	run cut -d= -f1 "$o/times.kv"
+	assert_output 'build_base_s
+build_candidate_s
+selftests_build_s
+selftests_base_s
+selftests_candidate_s
+bench_base_s
+bench_candidate_s
+total_s'
+	[ -s "$o/series.kv" ] && [ -s "$o/base.kernel.kv" ] && [ -s "$o/candidate.kernel.kv" ]
+	[ -s "$o/base/check/selftests.log" ] && [ -s "$o/candidate/check/selftests.log" ]
+}
+
+@test "validate: no regression is exit 0; --bench-args needs --bench; an unknown profile is bad usage" {
+	stub_suite
+	sed -i "s|cp \"$V\"/candidate/\\*|cp \"$V\"/capability/*|" "$S/harness/check"
+	run --separate-stderr "$S/harness/validate" --base debian-6.12 --work "$WORK" --out "$BATS_TEST_TMPDIR/out" "$FIX/pv-time-regression"
+	assert_success
+	assert_line 'verdict: no regression (1 new capability)'
+	refute_line --partial '== benchmark'
+	run --separate-stderr "$S/harness/validate" --work "$WORK" --bench-args '--repeat 2' "$FIX/pv-time-regression"
+	[ "$status" -eq 2 ]
+	assert_equal "$stderr" 'validate: --bench-args needs --bench PROFILE'
+	run --separate-stderr "$S/harness/validate" --work "$WORK" --bench nosuch "$FIX/pv-time-regression"
+	[ "$status" -eq 2 ]
+	assert_equal "$stderr" "validate: --bench nosuch: no such profile ($S/harness/profiles/nosuch.profile)"
+}
