@@ -375,7 +375,7 @@ stub_suite() {
 	k=\$work/kernels/debian-6.12/\$name
 	mkdir -p "\$k"
 	echo image >"\$k/Image"
-	printf 'kernel_release=6.12.117-apf-%s\nkernel_image_sha256=%s\nkernel_config_sha256=c0ffee\nkernel_build_s=7\nkernel_build_ccache=hits 1, misses 2\nkernel_base_desc=linux-source-6.12 (fixture)\nkernel_base_commit=abcdef0123456789\n' "\${k##*/}" "\$(printf %s "\${k##*/}" | sha256sum | cut -c1-64)" >"\$k/kernel.kv"
+	printf 'kernel_release=6.12.117-apf-%s\nkernel_image_sha256=%s\nkernel_config_sha256=c0ffee\nkernel_build_s=7\nkernel_build_kind=cold\nkernel_build_ccache=hits 1, misses 2\nkernel_base_desc=linux-source-6.12 (fixture)\nkernel_base_commit=abcdef0123456789\n' "\${k##*/}" "\$(printf %s "\${k##*/}" | sha256sum | cut -c1-64)" >"\$k/kernel.kv"
 	echo "\$k"
 	EOF
 	cat >"$S/harness/check" <<-EOF
@@ -408,8 +408,8 @@ stub_suite() {
 	assert_line 'series:    "KVM: arm64: a fixture" v3, 2 patch(es), Message-ID <1@fix>'
 	assert_line '           new config options: CONFIG_FIX'
 	assert_line 'base:      linux-source-6.12 (fixture), commit abcdef012345'
-	assert_line --regexp '^base: +6\.12\.117-apf-base \(Image [0-9a-f]{12}, config c0ffee\): make Image 7 s \(ccache: hits 1, misses 2\)$'
-	assert_line --regexp '^candidate: 6\.12\.117-apf-cand \(Image [0-9a-f]{12}, config c0ffee\): make Image 7 s'
+	assert_line --regexp '^base: +6\.12\.117-apf-base \(Image [0-9a-f]{12}, config c0ffee\): make Image 7 s, cold \(ccache: hits 1, misses 2\)$'
+	assert_line --regexp '^candidate: 6\.12\.117-apf-cand \(Image [0-9a-f]{12}, config c0ffee\): make Image 7 s, cold'
 	assert_line '  pass->fail selftests/vendor_hyp: ARCH_FEATURES(PV_TIME_FEATURES) is SUCCESS'
 	assert_line '  vendor_hyp_functions: FEATURES PTP -> FEATURES PTP fn8'
 	assert_line '== benchmark (profile short): the candidate against the baseline (all tables: '"$o"'/tables/)'

@@ -43,7 +43,7 @@ provenance_kv() {
 			_pv_kv=$(dirname -- "$_pv_kernel")/kernel.kv
 			if [ -f "$_pv_kv" ] && [ "$(kv_get "$_pv_kv" kernel_image_sha256)" = "$(_pv_sha "$_pv_kernel")" ]; then
 				# built by harness/series: its build record, the series and the base
-				grep -E '^(kernel_(release|config_sha256|config_fragments|build_s|build_jobs|build_ccache|toolchain|base|base_desc|base_commit|tree_commit)|series_[a-z0-9_]+)=' "$_pv_kv"
+				grep -E '^(kernel_(release|config_sha256|config_fragments|build_s|build_kind|build_jobs|build_ccache|toolchain|base|base_desc|base_commit|tree_commit)|series_[a-z0-9_]+)=' "$_pv_kv"
 				if _pv_sn=$(kv_get "$_pv_kv" series_name); then
 					echo "series_profile=$_pv_sn $(kv_get "$_pv_kv" series_version)"
 				else

@@ -322,6 +322,9 @@ series_build() {
 	fi
 	# shellcheck disable=SC2086
 	series_fragments_check "$_o/.config" "$SERIES_TREE" $_frags
+	# cold: nothing built in the build directory yet; else an incremental rebuild
+	_kind=cold
+	[ ! -f "$_o/vmlinux" ] || _kind=incremental
 	log "building $SERIES_BASE_ID/$_nm: nice -n 19 make -j$_jobs Image (log $_log)"
 	_t0=$(date +%s)
 	if ! nice -n 19 make -C "$SERIES_TREE" O="$_o" "$@" -j"$_jobs" Image >>"$_log" 2>&1; then
@@ -344,6 +347,7 @@ series_build() {
 		echo "kernel_config_sha256=$(sha256sum <"$SERIES_KDIR/config" | cut -d' ' -f1)"
 		echo "kernel_config_fragments=$(for f in $_frags; do printf '%s:%s ' "$(echo "$f" | sed "s|$TOP/||; s|$_w/||")" "$(sha256sum <"$f" | cut -c1-12)"; done | sed 's/ $//')"
 		echo "kernel_build_s=$((_t1 - _t0))"
+		echo "kernel_build_kind=$_kind"
 		echo "kernel_build_jobs=$_jobs"
 		echo "kernel_build_ccache=${_ccs:-not used}"
 		echo "kernel_toolchain=$("${_cross}gcc" --version | head -n 1)"
@@ -354,7 +358,7 @@ series_build() {
 		[ -z "${SERIES_SUBJECT:-}" ] || series_kv "$_nm"
 	} | tr -d '\r' >"$SERIES_KDIR/kernel.kv.tmp"
 	mv "$SERIES_KDIR/kernel.kv.tmp" "$SERIES_KDIR/kernel.kv"
-	log "built $(kv_get "$SERIES_KDIR/kernel.kv" kernel_release) in $((_t1 - _t0)) s (ccache: ${_ccs:-not used}): $SERIES_KDIR/Image"
+	log "built $(kv_get "$SERIES_KDIR/kernel.kv" kernel_release) in $((_t1 - _t0)) s ($_kind; ccache: ${_ccs:-not used}): $SERIES_KDIR/Image"
 }
 
 # series_kv NAME: the applied series' keys (results/FORMAT.md, kernel.kv).
