@@ -206,6 +206,9 @@ KVM: arm64: Define the HOST_RELEASE vendor hypervisor service'
 	--base "$LINUX" --base "$LINUX" "$FIX/pv-time-regression"|--base given twice (each option takes one value)
 	--base "$LINUX" --name ../x "$FIX/pv-time-regression"|--name '../x': letters, digits, '.', '_' and '-', not starting with '.' or '-'
 	--base "$LINUX" "$FIX/pv-time-regression" "$FIX/pv-time-regression"|one SERIES at most (see --help)
+	--base "$LINUX" --bogus|unknown option '--bogus' (see --help)
+	--base "$LINUX" -- -x.mbox|SERIES -x.mbox: no such file or directory, and not a message-id (no '@')
+	--base|--base needs a value (see --help)
 	EOF
 	[ ! -e "$WORK" ]
 }
@@ -442,4 +445,13 @@ total_s'
 	run --separate-stderr "$S/harness/validate" --work "$WORK" --bench nosuch "$FIX/pv-time-regression"
 	[ "$status" -eq 2 ]
 	assert_equal "$stderr" "validate: --bench nosuch: no such profile ($S/harness/profiles/nosuch.profile)"
+}
+
+@test "series, validate: --help is exit 0 and names every option" {
+	run "$SERIES" --help
+	assert_success
+	for o in --base --work --name --apply-only; do assert_output --partial -- "$o"; done
+	run "$TOP/harness/validate" --help
+	assert_success
+	for o in --base --work --out --run-args --bench --bench-args --compare; do assert_output --partial -- "$o"; done
 }
