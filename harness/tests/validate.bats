@@ -428,8 +428,9 @@ selftests_candidate_s
 bench_base_s
 bench_candidate_s
 total_s'
-	[ -s "$o/series.kv" ] && [ -s "$o/base.kernel.kv" ] && [ -s "$o/candidate.kernel.kv" ]
-	[ -s "$o/base/check/selftests.log" ] && [ -s "$o/candidate/check/selftests.log" ]
+	for f in series.kv base.kernel.kv candidate.kernel.kv base/check/selftests.log candidate/check/selftests.log; do
+		[ -s "$o/$f" ] || fail "$f: missing or empty"
+	done
 }
 
 @test "validate: no regression is exit 0; --bench-args needs --bench; an unknown profile is bad usage" {
