@@ -88,7 +88,7 @@ mutants: deps
 validate:
 	@test -n "$(SERIES)" || { echo "make validate: give SERIES=mbox|directory|message-id (and BASE=debian-6.12|debian-6.1|/path/to/linux)" >&2; exit 2; }
 	harness/deps --validate
-	harness/validate $(if $(BASE),--base $(BASE)) $(if $(RUN_ARGS),--run-args "$(RUN_ARGS)") $(if $(BENCH),--bench $(BENCH)) $(SERIES)
+	harness/validate $(if $(BASE),--base $(BASE)) $(if $(REV),--rev $(REV)) $(if $(RUN_ARGS),--run-args "$(RUN_ARGS)") $(if $(BENCH),--bench $(BENCH)) $(SERIES)
 
 clean:
 	rm -rf .cache/lab .cache/check .cache/build

@@ -201,7 +201,7 @@ KVM: arm64: Define the HOST_RELEASE vendor hypervisor service'
 	--base "$LINUX" "$BATS_TEST_TMPDIR/empty"|SERIES $BATS_TEST_TMPDIR/empty: no *.patch, *.eml, *.mbox or *.mbx file in the directory
 	--base "$LINUX" "$BATS_TEST_TMPDIR/cover-only"|SERIES $BATS_TEST_TMPDIR/cover-only: no patch in it (no mail with a diff)
 	--base "$BATS_TEST_TMPDIR/nosuch" "$FIX/pv-time-regression"|--base $BATS_TEST_TMPDIR/nosuch: no such directory (a kernel git tree, debian-6.12 or debian-6.1)
-	--base "$BATS_TEST_TMPDIR" "$FIX/pv-time-regression"|--base $BATS_TEST_TMPDIR: not a git tree with a commit checked out
+	--base "$BATS_TEST_TMPDIR" "$FIX/pv-time-regression"|--base $BATS_TEST_TMPDIR: not a git tree
 	--base debian-6.3 "$FIX/pv-time-regression"|--base debian-6.3: known Debian bases are debian-6.12 and debian-6.1
 	--base "$LINUX" --base "$LINUX" "$FIX/pv-time-regression"|--base given twice (each option takes one value)
 	--base "$LINUX" --name ../x "$FIX/pv-time-regression"|--name '../x': letters, digits, '.', '_' and '-', not starting with '.' or '-'
@@ -456,4 +456,22 @@ total_s'
 	run "$TOP/harness/validate" --help
 	assert_success
 	for o in --base --work --out --run-args --bench --bench-args --compare; do assert_output --partial -- "$o"; done
+}
+
+@test "series: --rev takes another commit of a git base than HEAD; a commit it lacks, or --rev with a Debian base, is bad usage" {
+	u=$BATS_TEST_TMPDIR/user
+	git clone -q "$LINUX" "$u"
+	sed -i 's/^\t\tcase ARM_SMCCC_HV_PV_TIME_FEATURES:$/\t\tcase ARM_SMCCC_HV_PV_TIME_FEATURES: \/* moved *\//' "$u/arch/arm64/kvm/hypercalls.c"
+	git -C "$u" -c user.name=t -c user.email=t@t commit -qam "a later change"
+	run --separate-stderr "$SERIES" --base "$u" --work "$WORK" --apply-only "$FIX/pv-time-regression"
+	[ "$status" -eq 2 ]
+	run --separate-stderr "$SERIES" --base "$u" --rev HEAD~1 --work "$WORK" --apply-only "$FIX/pv-time-regression"
+	assert_success
+	assert_line "kernel_base_commit=$(git -C "$u" rev-parse HEAD~1)"
+	run --separate-stderr "$SERIES" --base "$u" --rev nosuch --work "$WORK" --apply-only "$FIX/pv-time-regression"
+	[ "$status" -eq 2 ]
+	assert_equal "$stderr" "series: --base $u: no commit nosuch in it (--rev)"
+	run --separate-stderr "$SERIES" --base debian-6.12 --rev HEAD --work "$WORK" --apply-only "$FIX/pv-time-regression"
+	[ "$status" -eq 2 ]
+	assert_equal "$stderr" "series: --rev: only for a git BASE, not debian-6.12"
 }

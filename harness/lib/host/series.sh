@@ -7,6 +7,7 @@ series_check_base() {
 	one_line --base "$1"
 	case $1 in
 	debian-6.12 | debian-6.1)
+		[ -z "${SERIES_BASE_REV:-}" ] || usage_error "--rev: only for a git BASE, not $1"
 		[ -f "/usr/src/linux-source-${1#debian-}.tar.xz" ] ||
 			usage_error "--base $1: /usr/src/linux-source-${1#debian-}.tar.xz is missing (apt-get install linux-source-${1#debian-}, or harness/deps --validate)"
 		;;
@@ -14,8 +15,10 @@ series_check_base() {
 	'') usage_error "--base: an empty name" ;;
 	*)
 		[ -d "$1" ] || usage_error "--base $1: no such directory (a kernel git tree, debian-6.12 or debian-6.1)"
-		git -C "$1" rev-parse --verify -q 'HEAD^{commit}' >/dev/null 2>&1 ||
-			usage_error "--base $1: not a git tree with a commit checked out"
+		git -C "$1" rev-parse --git-dir >/dev/null 2>&1 ||
+			usage_error "--base $1: not a git tree"
+		git -C "$1" rev-parse --verify -q "${SERIES_BASE_REV:-HEAD}^{commit}" >/dev/null 2>&1 ||
+			usage_error "--base $1: no commit ${SERIES_BASE_REV:-HEAD} in it (--rev)"
 		{ [ -f "$1/Makefile" ] && [ -f "$1/scripts/kconfig/merge_config.sh" ]; } ||
 			usage_error "--base $1: not a kernel tree (no Makefile or scripts/kconfig/merge_config.sh)"
 		;;
@@ -166,10 +169,10 @@ series_prepare_base() {
 		;;
 	*)
 		_abs=$(CDPATH='' cd -- "$_b" && pwd -P)
-		SERIES_BASE_COMMIT=$(git -C "$_abs" rev-parse --verify 'HEAD^{commit}')
+		SERIES_BASE_COMMIT=$(git -C "$_abs" rev-parse --verify "${SERIES_BASE_REV:-HEAD}^{commit}")
 		SERIES_BASE_ID=git-$(printf '%s' "$_abs" | sha256sum | cut -c1-12)
 		SERIES_TREE=$_w/trees/$SERIES_BASE_ID
-		SERIES_BASE_DESC="$_abs $(git -C "$_abs" describe --tags --always HEAD 2>/dev/null || echo "$SERIES_BASE_COMMIT")"
+		SERIES_BASE_DESC="$_abs $(git -C "$_abs" describe --tags --always "$SERIES_BASE_COMMIT" 2>/dev/null || echo "$SERIES_BASE_COMMIT")"
 		if [ ! -d "$SERIES_TREE/.git" ]; then
 			rm -rf "$SERIES_TREE"
 			git clone -q --shared --no-checkout "$_abs" "$SERIES_TREE" || die "cannot clone $_abs"
