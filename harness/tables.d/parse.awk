@@ -1,6 +1,7 @@
 # Reads and validates run directories (results/FORMAT.md) and writes one
 # normalized, tab-separated stream for the later steps:
-#   D dir# path source profile arch run_id host kernel qemu description
+#   D dir# path source profile arch run_id host kernel qemu description group# series build
+#     (group#: runs of the same arch, source, profile, kernel, build and series profile)
 #   P dir# scenario index metric published-text
 #   R dir# file scenario index apf repeat state reason
 #   X dir# file scenario index apf repeat state reason   (an earlier attempt, never tabulated)
@@ -92,14 +93,18 @@ function manifest(file,    n, k, m, rest) {
 	if (kv["run_id"] in run_file)
 		fail(file, kline["run_id"], "run_id '" kv["run_id"] "' was read already from " run_file[kv["run_id"]] " (the same run given twice?)")
 	run_file[kv["run_id"]] = file
-	if (profile == "") {
-		profile = kv["profile"]; profile_file = file
-	} else if (kv["profile"] != profile)
-		fail(file, kline["profile"], "profile '" kv["profile"] "' differs from '" profile "' in " profile_file " (mixed profiles in one comparison)")
 	ndir++
 	dsource[ndir] = kv["source"]
 	darch[ndir] = kv["arch"]
-	printf "D\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", ndir, clean(substr(file, 1, length(file) - 9)), kv["source"], clean(kv["profile"]), kv["arch"], clean(kv["run_id"]), clean(kv["host"]), clean(kv["kernel"]), clean(kv["qemu"]), clean(kv["description"])
+	# The group (a section of the tables: runs pooled into one -APF and one +APF column):
+	# the same arch, source, benchmark profile, kernel (release, and the Image's hash where
+	# known) and series profile. Runs of different kernels are never pooled.
+	series = ("series_profile" in kline) ? kv["series_profile"] : ""
+	build = ("kernel_image_sha256" in kline) ? substr(kv["kernel_image_sha256"], 1, 12) : ""
+	group = kv["arch"] SUBSEP kv["source"] SUBSEP kv["profile"] SUBSEP kv["kernel"] SUBSEP build SUBSEP series
+	if (!(group in gnum))
+		gnum[group] = ++ngroup
+	printf "D\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", ndir, clean(substr(file, 1, length(file) - 9)), kv["source"], clean(kv["profile"]), kv["arch"], clean(kv["run_id"]), clean(kv["host"]), clean(kv["kernel"]), clean(kv["qemu"]), clean(kv["description"]), gnum[group], clean(series), build
 	for (k in kline) {
 		if (k !~ /^published_output_s[0-9]+_i[1-9][0-9]*_[a-z0-9_]+$/)
 			continue

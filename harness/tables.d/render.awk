@@ -172,10 +172,10 @@ function tb_print(    r, j, w, line, c, last, sep) {
 function csvrow(sec, s, i, m, stat, a, b, na, nb, c, sig, t, df, p, pub, chk) {
 	if (csv == "")
 		return
-	printf "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n",
+	printf "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n",
 	    csvq(sarch[sec]), csvq(ssrc[sec]), csvq(sruns[sec]), csvq(sprof[sec]),
 	    s, i, m, csvq(unit(m)), stat, csvq(a), csvq(b), na, nb, c,
-	    csvq(sig), t, df, p, csvq(pub), csvq(chk) > csv
+	    csvq(sig), t, df, p, csvq(pub), csvq(chk), csvq(skernel[sec]), csvq(sseries[sec]), csvq(sbuild[sec]) > csv
 }
 
 # The rows of one metric: mean (with the test), then the spread if n > 1.
@@ -271,13 +271,15 @@ function pubcheck(ptxt, r,    p, d, f, u, pa, ra, rr, show, pt, mag, sgn) {
 
 function norm_line(    sec, k, k3) {
 	if ($1 == "D") {
-		sec = $6 "/" $4
+		# one section per group (parse.awk): arch, source, then the order given
+		sec = $6 "/" $4 "/" sprintf("%04d", $12)
 		dsec[$2] = sec
 		drun[$2] = $7
 		ndirs = $2 > ndirs ? $2 : ndirs
 		if (!(sec in sarch)) {
 			secs[++nsec] = sec
 			sarch[sec] = $6; ssrc[sec] = $4; sprof[sec] = $5
+			skernel[sec] = $9; sseries[sec] = $13; sbuild[sec] = $14
 			narch[$6]++
 		}
 		addlist(sruns, sec, $7, " ")
@@ -371,7 +373,8 @@ function section(sec,    s, i, j, n, k, hdr, al, sorted, t, e, line) {
 	tout("=== " slabel[sec] ": " sruns[sec] " (" ssrc[sec] ", profile " sprof[sec] ") ===")
 	mout("## " slabel[sec] ": " sruns[sec] " (" ssrc[sec] ", profile " sprof[sec] ")")
 	mout("")
-	line = "host: " shost[sec] "; kernel: " skern[sec] "; qemu: " sqemu[sec]
+	line = "host: " shost[sec] "; kernel: " skern[sec] (sbuild[sec] != "" ? " (Image " sbuild[sec] ")" : "") \
+	    (sseries[sec] != "" ? "; series: " sseries[sec] : "") "; qemu: " sqemu[sec]
 	both(line)
 	hdr = "Index|Metric|Stat|n|-APF|+APF|Output|Welch p"
 	al = "rllrrrrl"
@@ -486,6 +489,69 @@ function published(sec,    j, k, pk, p, r, v, same, opp, parts, tag, ord) {
 	}
 }
 
+# ---- kernels compared: sections of one arch, source and profile that differ by kernel,
+# Image or series; the first given is the baseline (batch.awk's C| keys) ----
+function kernels(    j, k, p, parts, pair, b, o, key, nb, nc, col, a, c, ch, sig, mt, s, lastpair, lasts, kc, line) {
+	if (ncmp == 0)
+		return
+	tr = 0
+	for (j = 1; j <= ncmp; j++) {
+		key = cmpkeys[j]
+		split(key, parts, "|")
+		pair = parts[2]
+		split(pair, p, ">")
+		b = p[1]; o = p[2]
+		s = parts[3]
+		if (pair != lastpair) {
+			if (tr > 0) tb_print()
+			tr = 0
+			both("")
+			tout("=== Kernels compared: " slabel[o] " against " slabel[b] " ===")
+			mout("## Kernels compared: " slabel[o] " against " slabel[b])
+			mout("")
+			line = "baseline: " slabel[b] ": " sruns[b] "; candidate: " slabel[o] ": " sruns[o]
+			both(line)
+			both("Change = (candidate - baseline) / baseline: for times negative = the candidate faster; for calc and rate positive = more work. Welch's t-test as above.")
+			lastpair = pair
+			lasts = ""
+		}
+		if (s != lasts) {
+			if (tr > 0) tb_print()
+			both("")
+			tout(title[s])
+			mout("### " title[s])
+			mout("")
+			tb_reset("Index|Metric|APF|n|Baseline|Candidate|Change|Welch p", "rllrrrrl")
+			lasts = s
+		}
+		nb = (key in havest) ? st[key, 2] : 0
+		nc = (key in havest) ? st[key, 9] : 0
+		col = (parts[5] in hm) ? 4 : 3
+		mt = (parts[5] in hm) ? "Hmean" : "Amean"
+		a = nb > 0 ? st[key, col] : "-"
+		c = nc > 0 ? st[key, col + 7] : "-"
+		ch = ""; sig = ""
+		if (nb > 0 && nc > 0) { ch = pct(a, c); sig = st[key, 19] }
+		tb_add(parts[4], ((parts[5] in label) ? label[parts[5]] : parts[5]) " " mt,
+		    parts[6] == "on" ? "+APF" : "-APF", nb "/" nc, nb > 0 ? fmtv(a) : "-", nc > 0 ? fmtv(c) : "-",
+		    nb > 0 && nc > 0 ? mark(ch, sig) : "", nb > 0 && nc > 0 ? pcell(key, nb, nc) : "")
+		if (nb > 0 && nc > 0)
+			tmd[tr, "md"] = mdmark(ch, sig)
+		if (kcsv != "") {
+			if (!kc++)
+				print "arch,source,profile,baseline_runs,candidate_runs,baseline_kernel,candidate_kernel,baseline_series,candidate_series,scenario,index,metric,apf,stat,baseline,candidate,n_baseline,n_candidate,change_pct,significant,t,df,p" > kcsv
+			printf "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n",
+			    csvq(sarch[b]), csvq(ssrc[b]), csvq(sprof[b]), csvq(sruns[b]), csvq(sruns[o]),
+			    csvq(skernel[b]), csvq(skernel[o]), csvq(sseries[b]), csvq(sseries[o]),
+			    s, parts[4], parts[5], parts[6], mt, csvq(a), csvq(c), nb, nc, ch,
+			    csvq(sig == "untested" ? "not tested (" st[key, 20] ")" : sig),
+			    (key in havest) ? st[key, 16] : "-", (key in havest) ? st[key, 17] : "-",
+			    (key in havest) ? st[key, 18] : "-" > kcsv
+		}
+	}
+	if (tr > 0) tb_print()
+}
+
 BEGIN {
 	FS = "\t"
 	nmig = split("mig_total_time_ms mig_downtime_ms mig_setup_time_ms " \
@@ -517,25 +583,57 @@ BEGIN {
 	conv = "Output = (+APF - -APF) / -APF: for times negative = +APF faster; for calc and rate positive = more work."
 	mconv = "Output = (+APF - -APF) / -APF: positive = larger with +APF (for times: longer)."
 	if (csv != "")
-		print "arch,source,runs,profile,scenario,index,metric,unit,stat,apf_off,apf_on,n_off,n_on,change_pct,significant,t,df,p,published_output,published_check" > csv
+		print "arch,source,runs,profile,scenario,index,metric,unit,stat,apf_off,apf_on,n_off,n_on,change_pct,significant,t,df,p,published_output,published_check,kernel,series,build" > csv
 }
 
 FNR == NR { norm_line(); next }
-{ havest[$1] = 1; for (j = 2; j <= 20; j++) st[$1, j] = $j }
+{ havest[$1] = 1; for (j = 2; j <= 20; j++) st[$1, j] = $j; if ($1 ~ /^C\|/) cmpkeys[++ncmp] = $1 }
 
 END {
-	# Sections in arch, then source order; labelled by arch (and source if needed).
+	# Sections in arch, then source order, then as given; labelled by arch, and by what
+	# tells apart the sections of an arch: source, profile, kernel, Image, series.
 	for (j = 2; j <= nsec; j++)
 		for (k = j; k > 1 && secs[k - 1] > secs[k]; k--) {
 			t = secs[k]; secs[k] = secs[k - 1]; secs[k - 1] = t
 		}
-	for (j = 1; j <= nsec; j++)
-		slabel[secs[j]] = narch[sarch[secs[j]]] > 1 ? sarch[secs[j]] " " ssrc[secs[j]] : sarch[secs[j]]
+	for (j = 1; j <= nsec; j++) {
+		sec = secs[j]
+		for (k = 1; k <= nsec; k++) {
+			if (sarch[secs[k]] != sarch[sec])
+				continue
+			if (ssrc[secs[k]] != ssrc[sec]) dsrc[sarch[sec]] = 1
+			if (sprof[secs[k]] != sprof[sec]) dprof[sarch[sec]] = 1
+			if (skernel[secs[k]] != skernel[sec]) dkern[sarch[sec]] = 1
+			if (sbuild[secs[k]] != sbuild[sec]) dbuild[sarch[sec]] = 1
+			if (sseries[secs[k]] != sseries[sec]) dser[sarch[sec]] = 1
+		}
+	}
+	for (j = 1; j <= nsec; j++) {
+		sec = secs[j]
+		ar = sarch[sec]
+		slabel[sec] = ar ((ar in dsrc) ? " " ssrc[sec] : "") ((ar in dprof) ? ", profile " sprof[sec] : "") \
+		    ((ar in dkern) ? ", kernel " (skernel[sec] != "" ? skernel[sec] : "unknown") : "") \
+		    ((ar in dbuild) ? ", Image " (sbuild[sec] != "" ? sbuild[sec] : "unknown") : "") \
+		    ((ar in dser) ? ", series " (sseries[sec] != "" ? sseries[sec] : "not recorded") : "")
+	}
 	tout("apf-suite: -APF vs +APF comparison tables")
 	mout("# apf-suite: -APF vs +APF comparison tables")
 	mout("")
 	header()
+	if (nsec > 1) {
+		# which runs went into which columns: runs are pooled only within a group
+		both("")
+		tout("Sections: the runs pooled into each pair of -APF/+APF columns (runs of different")
+		tout("kernels, Images, series or profiles are never pooled):")
+		mout("Sections: the runs pooled into each pair of -APF/+APF columns (runs of different kernels, Images, series or profiles are never pooled):")
+		mout("")
+		for (j = 1; j <= nsec; j++) {
+			tout("  " slabel[secs[j]] ": " sruns[secs[j]])
+			mout("- " slabel[secs[j]] ": " sruns[secs[j]])
+		}
+	}
 	for (j = 1; j <= nsec; j++)
 		section(secs[j])
+	kernels()
 	faults()
 }

@@ -271,6 +271,12 @@ EOF
 	grep -qx 'profile=short' "$run_dir/manifest"
 	grep -q '^kernel=6\.' "$run_dir/manifest"
 	grep -q '^qemu=[0-9]' "$run_dir/manifest"
+	# provenance (results/FORMAT.md): the suite, the profile, the kernel, the packages
+	grep -Eq '^suite_revision=[0-9a-f]{40}$' "$run_dir/manifest"
+	grep -Eq '^suite_dirty=(yes|no)$' "$run_dir/manifest"
+	cmp "$run_dir/profile.txt" "$TOP/harness/profiles/short.profile"
+	grep -qx 'series_profile=none' "$run_dir/manifest"
+	grep -Eq '^kernel_image_sha256=[0-9a-f]{64}$' "$run_dir/manifest"
 	[[ "$output" == *"ok 1 - bench s1-i1-apfoff-r1"* ]]
 	run "$BENCH" --profile short --scenarios 1 --apf off --results "$res" --run-id "$(basename "$run_dir")" --no-tables
 	[[ "$output" == *"s1-i1-apfoff-r1: recorded already (ok), skipped"* ]]

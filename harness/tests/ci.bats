@@ -53,8 +53,8 @@ yq_true() {
 	yq_true "$WF" 'all(.jobs[].steps[] | select(has("uses")); .uses | test("^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@v?[0-9]"))'
 }
 
-@test "workflow: every job but mutants and faults runs make check, make bench on the schedule only, and uploads artifacts always" {
-	local sel='select(.key != "mutants" and .key != "faults")'
+@test "workflow: every job but mutants, faults and validate runs make check, make bench on the schedule only, and uploads artifacts always" {
+	local sel='select(.key != "mutants" and .key != "faults" and .key != "validate")'
 	yq_true "$WF" "[.jobs | to_entries[] | $sel] | length == 2"
 	yq_true "$WF" "all(.jobs | to_entries[] | $sel | .value; any(.steps[]; (.run // \"\") | test(\"^make check\")))"
 	yq_true "$WF" "all(.jobs | to_entries[] | $sel | .value; any(.steps[]; ((.run // \"\") | test(\"^make bench\")) and (.if | test(\"schedule\"))))"
@@ -100,7 +100,7 @@ yq_true() {
 }
 
 @test "workflow: the scripts it calls exist and are executable" {
-	for s in $(json "$WF" | jq -r '.jobs[].steps[].run // empty' | grep -oE '(ci|harness)/[A-Za-z0-9_/.-]+' | sort -u); do
+	for s in $(json "$WF" | jq -r '.jobs[].steps[].run // empty' | grep -oE '(ci|harness)/[A-Za-z0-9_/.-]+' | grep -v '^harness/tests/fixtures/' | sort -u); do
 		[ -x "$TOP/$s" ] || { echo "missing or not executable: $s"; return 1; }
 	done
 }
@@ -200,4 +200,16 @@ yq_true() {
 	run sh "$TOP/ci/lava/apf-suite.sh" --records /nonexistent
 	[ "$status" -eq 2 ]
 	[ "${#lines[@]}" -eq 1 ]
+}
+
+@test "workflow: a validate job runs make validate with a fixture series on the schedule (or when asked), checks the new capability, keeps the report" {
+	yq_true "$WF" '.jobs.validate | (.if | test("schedule") and test("inputs.validate"))'
+	yq_true "$WF" '.on.workflow_dispatch.inputs.validate.type == "boolean"'
+	yq_true "$WF" '.jobs.validate | any(.steps[]; (.run // "") | test("(^|\n)make validate SERIES=harness/tests/fixtures/series/[^ ]+ BASE=debian-6.12"))'
+	yq_true "$WF" '.jobs.validate | any(.steps[]; (.run // "") | test("grep -q .vendor_hyp_functions: FEATURES PTP -> FEATURES PTP fn8"))'
+	yq_true "$WF" '.jobs.validate | any(.steps[]; (.uses // "" | startswith("actions/cache@")) and .with.path == ".cache/validate/ccache")'
+	yq_true "$WF" '.jobs.validate | any(.steps[]; (.uses // "" | startswith("actions/upload-artifact@")) and (.if | test("always")) and (.with.path | test("validate.log")))'
+	for f in $(json "$WF" | jq -r '.jobs.validate.steps[].run // empty' | grep -oE 'harness/tests/fixtures/series/[A-Za-z0-9_.-]+' | sort -u); do
+		[ -e "$TOP/$f" ] || fail "$f: no such fixture"
+	done
 }

@@ -379,17 +379,9 @@ bad() {
 		"manifest:*: 'published_output_s9_i1_time' names scenario 9, not one of 1 2 3"
 }
 
-@test "robustness: zero records, mixed profiles, same directory twice" {
+@test "robustness: zero records, same directory twice" {
 	bad 'rm records/*' 'records: no records (zero repeats)'
 	bad 'rm -r records' 'records: no records (zero repeats)'
-	e=$BATS_TEST_TMPDIR/e
-	cp -r "$REF" "$e"
-	sed -i 's/^profile=.*/profile=lab/; s/^run_id=.*/run_id=another/' "$e/manifest"
-	run --separate-stderr "$T" --out "$OUT" "$REF" "$e"
-	[ "$status" -eq 2 ]
-	[ "${#stderr_lines[@]}" -eq 1 ]
-	case $stderr in "tables: $e/manifest:6: profile 'lab' differs from 'cover-letter' in "*) ;; *) echo "$stderr"; return 1 ;; esac
-	[ ! -e "$OUT" ]
 	run --separate-stderr "$T" --out "$OUT" "$REF" "$REF/"
 	[ "$status" -eq 2 ]
 	case $stderr in *": run directory given twice") ;; *) echo "$stderr"; return 1 ;; esac
@@ -785,4 +777,84 @@ evidence_run() {
 	run --separate-stderr "$T" --out "$OUT.3" -run
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "tables: unknown option: -run (see --help)" ]
+}
+
+# ---- groups: kernel + Image + series profile + benchmark profile, never merged ----
+
+# section_line FILE TEXT: the "Amean" time row that follows the section header TEXT.
+section_row() {
+	awk -v h="$2" 'index($0, "=== " h) == 1 { on = 1; next } /^=== / { on = 0 }
+		on && /^ +1 +time \(ms\) +Amean/ { print; exit }' "$1"
+}
+
+@test "kernels: runs of two kernels are two sections, never pooled, each naming its runs" {
+	run "$T" --out "$OUT" "$FIX/kernel-base" "$FIX/kernel-candidate"
+	assert_success
+	b='arm64, kernel 6.12.117-apf-base, Image 111111111111, series none'
+	c='arm64, kernel 6.12.117-apf-vendor-hyp, Image 222222222222, series vendor-hyp v1'
+	# the list of sections says which runs went where
+	grep -Fxq "  $b: kernel-base" "$OUT/tables.txt"
+	grep -Fxq "  $c: kernel-candidate" "$OUT/tables.txt"
+	grep -Fxq "=== $b: kernel-base (measured, profile short) ===" "$OUT/tables.txt"
+	grep -Fxq "=== $c: kernel-candidate (measured, profile short) ===" "$OUT/tables.txt"
+	grep -Fxq -- "- $b: kernel-base" "$OUT/tables.md"
+	# each section holds its own kernel's runs only: 2 -APF runs each, means 105 and 205
+	# (pooled they would be 4 runs, mean 155)
+	[[ "$(section_row "$OUT/tables.txt" "$b")" =~ ^\ +1\ +time\ \(ms\)\ +Amean\ +2/0\ +105\ +unavailable ]]
+	[[ "$(section_row "$OUT/tables.txt" "$c")" =~ ^\ +1\ +time\ \(ms\)\ +Amean\ +2/2\ +205\ +155\  ]]
+	# the CSV: one row per kernel, with its kernel and series
+	run awk -F, '$7 == "time" && $9 == "Amean" { print $3 "|" $10 "|" $12 "|" $21 "|" $22 "|" $23 }' "$OUT/tables.csv"
+	assert_output "kernel-base|105|2|6.12.117-apf-base|none|111111111111
+kernel-candidate|205|2|6.12.117-apf-vendor-hyp|vendor-hyp v1|222222222222"
+}
+
+@test "kernels: runs of one kernel, Image and series are pooled, and the section names them all" {
+	cp -r "$FIX/kernel-base" "$BATS_TEST_TMPDIR/again"
+	sed -i 's/^run_id=.*/run_id=kernel-base-again/' "$BATS_TEST_TMPDIR/again/manifest"
+	run "$T" --out "$OUT" "$FIX/kernel-base" "$BATS_TEST_TMPDIR/again"
+	assert_success
+	grep -Fxq '=== arm64: kernel-base kernel-base-again (measured, profile short) ===' "$OUT/tables.txt"
+	# one section: no list of sections
+	run grep -c '^=== ' "$OUT/tables.txt"
+	assert_output 1
+	[[ "$(section_row "$OUT/tables.txt" arm64)" =~ ^\ +1\ +time\ \(ms\)\ +Amean\ +4/0\ +105\  ]]
+}
+
+@test "kernels: another Image, series profile or benchmark profile of the same release is another section" {
+	for what in image series profile; do
+		rm -rf "$BATS_TEST_TMPDIR/other" "$OUT"
+		cp -r "$FIX/kernel-base" "$BATS_TEST_TMPDIR/other"
+		case $what in
+		image) s='s/^kernel_image_sha256=.*/kernel_image_sha256=3333333333333/'; l='arm64, Image 333333333333' ;;
+		series) s='s/^series_profile=.*/series_profile=apf-v4/'; l='arm64, series apf-v4' ;;
+		profile) s='s/^profile=.*/profile=lab/'; l='arm64, profile lab' ;;
+		esac
+		sed -i "s/^run_id=.*/run_id=other/; $s" "$BATS_TEST_TMPDIR/other/manifest"
+		run "$T" --out "$OUT" "$FIX/kernel-base" "$BATS_TEST_TMPDIR/other"
+		assert_success
+		grep -Fq "=== $l: other (" "$OUT/tables.txt" || fail "$what: no section '$l'"
+		[ "$(grep -c '^=== arm64' "$OUT/tables.txt")" -eq 2 ] || fail "$what: not two sections"
+		[[ "$(section_row "$OUT/tables.txt" "$l")" =~ Amean\ +2/0\ +105\  ]] || fail "$what: pooled"
+	done
+}
+
+@test "kernels: two kernels of one arch and profile are compared, the first given the baseline, per APF side, with Welch's test" {
+	run "$T" --out "$OUT" "$FIX/kernel-base" "$FIX/kernel-candidate"
+	assert_success
+	grep -Fxq '=== Kernels compared: arm64, kernel 6.12.117-apf-vendor-hyp, Image 222222222222, series vendor-hyp v1 against arm64, kernel 6.12.117-apf-base, Image 111111111111, series none ===' "$OUT/tables.txt"
+	# -APF: 105 (base) against 205 (candidate): +95.2%, significant
+	grep -Eq '^ +1 +time \(ms\) Amean +-APF +2/2 +105 +205 +\* +\+95\.2%\* +0\.0050$' "$OUT/tables.txt"
+	# +APF: no baseline (unavailable there): no change, no test
+	grep -Eq '^ +1 +time \(ms\) Amean +\+APF +0/2 +- +155$' "$OUT/tables.txt"
+	run awk -F, '$12 == "time" && $13 == "off" { print $4 "|" $5 "|" $15 "|" $16 "|" $19 "|" $20 }' "$OUT/kernels.csv"
+	assert_output 'kernel-base|kernel-candidate|105|205|95.238095|yes'
+	# given the other way round, the other is the baseline
+	run "$T" --out "$BATS_TEST_TMPDIR/rev" "$FIX/kernel-candidate" "$FIX/kernel-base"
+	assert_success
+	grep -Eq '^ +1 +time \(ms\) Amean +-APF +2/2 +205 +105 +\* +-48\.8%\* ' "$BATS_TEST_TMPDIR/rev/tables.txt"
+	# one kernel: nothing compared, no kernels.csv
+	run "$T" --out "$BATS_TEST_TMPDIR/one" "$FIX/kernel-base"
+	run grep -c 'Kernels compared' "$BATS_TEST_TMPDIR/one/tables.txt"
+	assert_output 0
+	[ ! -e "$BATS_TEST_TMPDIR/one/kernels.csv" ]
 }

@@ -515,6 +515,8 @@ struct apf_probe {
  */
 void apf_probe_run(struct apf_probe *p);
 const char *apf_probe_describe(const struct apf_probe *p);
+/* "cap: vendor_hyp_functions=..." (apf_caps.h): what FEATURES advertises, by name */
+const char *apf_probe_vendor_functions(const struct apf_probe *p);
 
 /* True if a check known to crash or hang this version's host may run. */
 bool apf_host_hazards_allowed(void);

@@ -27,6 +27,7 @@
 #include <kvm_util.h>
 #include "processor.h"
 #include "apf_abi.h"
+#include "apf_caps.h"
 
 struct probe_guest_out {
 	uint64_t smccc_version;
@@ -290,6 +291,14 @@ const char *apf_probe_describe(const struct apf_probe *p)
 		 p->name, p->consistent ? "" : " (guest and VMM disagree)",
 		 p->apf->name, p->apf_why, p->sdei->name, p->sdei_why);
 	return buf;
+}
+
+const char *apf_probe_vendor_functions(const struct apf_probe *p)
+{
+	static char buf[512];
+	int apf = p->apf->ver == APF_V_NONE ? 0 : 2 + (int)(p->apf->ver - APF_V2);
+
+	return apf_vendor_functions(p->features, apf, buf, sizeof(buf));
 }
 
 bool apf_host_hazards_allowed(void)
