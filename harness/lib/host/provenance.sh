@@ -34,7 +34,7 @@ provenance_kv() {
 		[ -z "$_pv_img" ] || echo "kernel_image_sha256=$(_pv_sha "$_pv_img")"
 		[ -z "$_pv_cfg" ] || echo "kernel_config_sha256=$(_pv_sha "$_pv_cfg")"
 		_pv_pkg=$(awk -v s="${_pv_kernel#debian-}" '$1 ~ "^linux-image-" s && $1 !~ /-dbg$/ { print $1 " " $2; exit }' \
-			"$_pv_top/.cache/debs/$_pv_arch/lock" 2>/dev/null)
+			"$_pv_top/.cache/debs/$_pv_arch/lock" 2>/dev/null) || _pv_pkg="" # no lock file (yet)
 		[ -z "$_pv_pkg" ] || echo "kernel_package=$_pv_pkg"
 		;;
 	*)
