@@ -18,15 +18,21 @@ finish() {
 	exit 0
 }
 
+# qemu_segfault_line [KMSG_LINES]: the kernel log's last segfault of a QEMU thread after
+# its first KMSG_LINES lines (all by default), without the timestamp; nothing if none.
+# The kernel names the thread by its thread id, so not by QEMU's pid.
+qemu_segfault_line() {
+	dmesg 2>/dev/null | tail -n +$((${1:-0} + 1)) | grep -E 'qemu-system[^ ]*\[[0-9]+\]: segfault' |
+		tail -n 1 | sed 's/^\[ *[0-9.]*\] *//' | cut -c 1-160
+}
+
 # mig_failure_why SRC DST KMSG_LINES: what made a post-copy migration fail, in words,
 # from what the two guests' directories and the kernel log after its first KMSG_LINES
-# lines show (empty when nothing does): a QEMU that crashed (the kernel logs the segfault
-# of a QEMU thread, by thread id, so not by QEMU's pid), a guest whose workload was over
+# lines show (empty when nothing does): a QEMU that crashed, a guest whose workload was over
 # before the migration could start or end (a profile too short for the host), a QEMU
 # that exited.
 mig_failure_why() {
-	_mf_seg=$(dmesg 2>/dev/null | tail -n +$(($3 + 1)) | grep -E 'qemu-system[^ ]*\[[0-9]+\]: segfault' |
-		tail -n 1 | sed 's/^\[ *[0-9.]*\] *//' | cut -c 1-160)
+	_mf_seg=$(qemu_segfault_line "$3")
 	_mf_done=""
 	grep -q "^$LAB_MARK_EXIT" "$2/console" 2>/dev/null &&
 		_mf_done="; the destination guest had finished its workload and powered off before the migration completed (dst-console.log)"
