@@ -124,3 +124,26 @@ setup() {
 	[[ "$output" == *"unit: exited 3 with no failure counted"* ]]
 	[[ "$output" == *"1 passed, 1 failed, 0 skipped" ]]
 }
+
+@test "check: a layer after which the disk is full says so in the summary, with the free space" {
+	d=$BATS_TEST_TMPDIR/c
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	# df -Pk as POSIX prints it, with 20 MB available
+	printf '#!/bin/sh\necho "Filesystem 1024-blocks Used Available Capacity Mounted on"\necho "/dev/vda 1000000 979520 20480 98%% /"\n' >"$BATS_TEST_TMPDIR/bin/df"
+	chmod +x "$BATS_TEST_TMPDIR/bin/df"
+	PATH=$BATS_TEST_TMPDIR/bin:$PATH CHECK_DIR=$d run sh "$TOP/harness/check" "unit=echo 'not ok 1 - tar: No space left on device'"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"20 MB free on the disk of $TOP"* ]]
+	[[ "$output" == *"unit: the disk of $TOP is full after this layer (20 MB free; df -h $TOP)"* ]]
+}
+
+@test "check: with room on the disk, the summary has no disk line" {
+	d=$BATS_TEST_TMPDIR/c
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	printf '#!/bin/sh\necho "Filesystem 1024-blocks Used Available Capacity Mounted on"\necho "/dev/vda 100000000 1000000 99000000 1%% /"\n' >"$BATS_TEST_TMPDIR/bin/df"
+	chmod +x "$BATS_TEST_TMPDIR/bin/df"
+	PATH=$BATS_TEST_TMPDIR/bin:$PATH CHECK_DIR=$d run sh "$TOP/harness/check" "unit=echo 'ok 1 - a'"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"disk: 96679 MB free on the disk of $TOP"* ]]
+	[[ "$output" != *"is full"* ]]
+}

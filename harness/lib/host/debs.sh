@@ -82,15 +82,18 @@ host_install() {
 		esac
 	done
 	export DEBIAN_FRONTEND=noninteractive
+	# The .debs are deleted once installed: about 1 GB that a small CI disk needs
+	# for the lab images (apt keeps them by default).
+	_keep="-o APT::Keep-Downloaded-Packages=false"
 	if [ -n "$_plain" ]; then
 		log "installing:$_plain"
 		# shellcheck disable=SC2086
-		apt-get install -y -q --no-install-recommends $_plain >/dev/null || die "apt-get install failed:$_plain"
+		apt-get install -y -q --no-install-recommends $_keep $_plain >/dev/null || die "apt-get install failed:$_plain"
 	fi
 	if [ -n "$_back" ]; then
 		log "installing from bookworm-backports:$_back"
 		# shellcheck disable=SC2086
-		apt-get install -y -q --no-install-recommends -t bookworm-backports $_back >/dev/null ||
+		apt-get install -y -q --no-install-recommends $_keep -t bookworm-backports $_back >/dev/null ||
 			die "apt-get install -t bookworm-backports failed:$_back"
 	fi
 }
