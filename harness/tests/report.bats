@@ -125,12 +125,16 @@ setup() {
 	[[ "$output" == *"1 passed, 1 failed, 0 skipped" ]]
 }
 
+# A df on PATH that prints, as POSIX df -Pk does, AVAIL_KB kilobytes available.
+fake_df() {
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	printf '#!/bin/sh\necho "Filesystem 1024-blocks Used Available Capacity Mounted on"\necho "/dev/vda 100000000 1 %s 1%%%% /"\n' "$1" >"$BATS_TEST_TMPDIR/bin/df"
+	chmod +x "$BATS_TEST_TMPDIR/bin/df"
+}
+
 @test "check: a layer after which the disk is full says so in the summary, with the free space" {
 	d=$BATS_TEST_TMPDIR/c
-	mkdir -p "$BATS_TEST_TMPDIR/bin"
-	# df -Pk as POSIX prints it, with 20 MB available
-	printf '#!/bin/sh\necho "Filesystem 1024-blocks Used Available Capacity Mounted on"\necho "/dev/vda 1000000 979520 20480 98%% /"\n' >"$BATS_TEST_TMPDIR/bin/df"
-	chmod +x "$BATS_TEST_TMPDIR/bin/df"
+	fake_df 20480
 	PATH=$BATS_TEST_TMPDIR/bin:$PATH CHECK_DIR=$d run sh "$TOP/harness/check" "unit=echo 'not ok 1 - tar: No space left on device'"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"20 MB free on the disk of $TOP"* ]]
@@ -139,9 +143,7 @@ setup() {
 
 @test "check: with room on the disk, the summary has no disk line" {
 	d=$BATS_TEST_TMPDIR/c
-	mkdir -p "$BATS_TEST_TMPDIR/bin"
-	printf '#!/bin/sh\necho "Filesystem 1024-blocks Used Available Capacity Mounted on"\necho "/dev/vda 100000000 1000000 99000000 1%% /"\n' >"$BATS_TEST_TMPDIR/bin/df"
-	chmod +x "$BATS_TEST_TMPDIR/bin/df"
+	fake_df 99000000
 	PATH=$BATS_TEST_TMPDIR/bin:$PATH CHECK_DIR=$d run sh "$TOP/harness/check" "unit=echo 'ok 1 - a'"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"disk: 96679 MB free on the disk of $TOP"* ]]
