@@ -148,3 +148,53 @@ gone() {
 	grep -qx 'trace=unavailable' "$W/m/monitor.kv"
 }
 
+
+# ---- harness/plots ----
+
+# plot_run DIR: a run directory with the monitors of two cases, -APF and +APF
+plot_run() {
+	for c in s2-i1-apfoff-r1 s2-i1-apfon-r1; do
+		m=$1/monitors/$c
+		mkdir -p "$m" "$1/records"
+		awk -v header=1 -f "$TOP/harness/lib/kvmhost/monitor-sample.awk" >"$m/host.tsv"
+		printf '0.00 1048576 0 0 1 0 0 0 0 0 10 0.00 0.00 0 0 0 0\n1.00 2097152 1048576 0 2 0 5 1 100 50 20 1.50 1.00 10 5 10 5\n2.00 2097152 1048576 0 3 0 9 2 300 50 40 2.50 2.00 20 10 20 10\n' >>"$m/host.tsv"
+		awk -v out="$m" -f "$TOP/harness/lib/kvmhost/apf-trace.awk" "$TOP/harness/tests/fixtures/monitor/trace" >/dev/null
+		sort -n -k3,3 "$m/apf-latency.tsv" | awk -v hist="$m/apf-latency.hist" -f "$TOP/harness/lib/kvmhost/apf-latency.awk" >/dev/null
+		printf '0.00 0\n1.00 10\n2.00 30\n# cpu_ms 10\n' >"$m/guest.tsv"
+		printf 'interval_s=1\nguest_offset_s=0.5\n' >"$m/monitor.kv"
+		printf '1 57.269 1000.5\n2 1100 800\n' >"$1/records/$c.timeline"
+	done
+}
+
+@test "plots: the monitors' rates: the difference to the sample before over the time between them" {
+	plot_run "$W/r"
+	run -0 awk -v kind=host -f "$TOP/harness/tables.d/monitors.awk" "$W/r/monitors/s2-i1-apfon-r1/host.tsv"
+	assert_output "$(printf '%s\n' '0.00 1 0 ? ? ? 0.00 0.00' '1.00 2 1 100 50 10 1.50 1.00' '2.00 2 1 200 0 20 2.50 2.00')"
+	run -0 awk -v kind=guest -v offset=0.5 -f "$TOP/harness/tables.d/monitors.awk" "$W/r/monitors/s2-i1-apfon-r1/guest.tsv"
+	assert_output "$(printf '%s\n' '1.50 10' '2.50 20')"
+	run -0 awk -v kind=passes -v offset=0.5 -f "$TOP/harness/tables.d/monitors.awk" "$W/r/records/s2-i1-apfon-r1.timeline"
+	assert_output "$(printf '%s\n' '0.557 pass_1' '1.600 pass_2' '2.400 end')"
+}
+
+@test "plots: a timeline PNG per case and the latency histogram -APF vs +APF" {
+	command -v gnuplot >/dev/null || skip "no gnuplot (Debian: gnuplot-nox)"
+	plot_run "$W/r"
+	run -0 "$TOP/harness/plots" "$W/r"
+	assert_output "[plots] 3 plots in $W/r/plots"
+	for f in s2-i1-apfoff-r1 s2-i1-apfon-r1 latency; do
+		[ "$(head -c 4 "$W/r/plots/$f.png" | tail -c 3)" = PNG ] || { echo "$f.png is no PNG"; return 1; }
+	done
+}
+
+@test "plots: a malformed monitor file is one line naming file and line, exit 2, nothing drawn" {
+	plot_run "$W/r"
+	echo '3.00 1 2' >>"$W/r/monitors/s2-i1-apfon-r1/host.tsv"
+	run -2 "$TOP/harness/plots" "$W/r"
+	assert_output "plots: $W/r/monitors/s2-i1-apfon-r1/host.tsv:5: want 17 columns, not 3"
+	[ ! -e "$W/r/plots" ]
+	run -2 "$TOP/harness/plots" "$W/nosuch"
+	assert_output "plots: $W/nosuch: no such run directory"
+	mkdir "$W/q"
+	run -2 "$TOP/harness/plots" "$W/q"
+	assert_output "plots: $W/q/monitors: none (a run made with --no-monitors, or before the monitors)"
+}
