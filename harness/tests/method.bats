@@ -209,3 +209,15 @@ fake_tree() {
 	[ ! -e "$W/res" ]
 	[ ! -e "$W/order" ]
 }
+
+@test "bench: the significance profile runs [2] 10 times and [1], [3] 5 times per arm, -APF +APF A/A interleaved, monitors on" {
+	fake_tree
+	run -0 "$tree/harness/bench" --profile significance --results "$W/res" --run-id s --no-tables
+	run -0 sh -c "awk '{ split(\$1, p, \"-\"); n[p[1] \"-\" p[3] (p[4] == \"aa\" ? \"-aa\" : \"\")]++ } END { for (k in n) print k, n[k] }' '$W/order' | sort"
+	assert_output "$(printf '%s\n' 's1-apfoff 5' 's1-apfoff-aa 5' 's1-apfon 5' 's2-apfoff 10' 's2-apfoff-aa 10' 's2-apfon 10' \
+		's3-apfoff 5' 's3-apfoff-aa 5' 's3-apfon 5')"
+	run head -n 3 "$W/order"
+	assert_output "$(printf '%s\n' 's1-i1-apfoff-r1 off no-kvmapf' 's1-i1-apfon-r1 on ' 's1-i1-apfoff-aa-r1 off no-kvmapf')"
+	grep -qx 'monitors=yes' "$W/res/s/manifest"
+	grep -qx 'profile=significance' "$W/res/s/manifest"
+}
