@@ -11,6 +11,13 @@ setup() {
 	W=$BATS_TEST_TMPDIR
 }
 
+# a sampler a broken test left running (a mutant) does not outlive the test
+teardown() {
+	for p in "$W/g/pid" "$W/pid"; do
+		[ ! -f "$p" ] || sh -c ". '$TOP/harness/lib/common.sh'; kill_tree \"\$1\"" sh "$(cat "$p")" || :
+	done
+}
+
 # ---- the monitors: the async PF trace, its latencies ----
 
 @test "trace: not-present and ready paired by token from the monitor's marker; broadcast, unpaired and early events counted, never paired" {
@@ -102,10 +109,11 @@ gone() {
 	pid=$(echo "$output" | sed -n 's/^pid //p')
 	gone "$pid"
 	assert_line --regexp '^host_monitor_cpu_ms=[0-9]+$'
-	assert_line --regexp '^host_monitor_samples=[2-5]$'
+	assert_line --regexp '^host_monitor_samples=[2-6]$'
 	assert_line 'host_apf_trace_events=kvm_async_pf_completed kvm_async_pf_not_present kvm_async_pf_ready kvm_async_pf_repeated_fault kvm_try_async_get_page'
 	assert_line host_apf_latency_n=2
 	assert_line host_apf_latency_p50_us=200
+	assert_line host_apf_latency_p90_us=12000
 	assert_line --regexp '^host_monitor_post_ms=[0-9]+$'
 	# the events this monitor switched on are off again; others were never touched
 	run cat "$W"/tr/events/kvm/*/enable
@@ -116,7 +124,7 @@ gone() {
 	run sed -n 2p "$W/m/host.tsv"
 	assert_output --regexp '^0\.00 1000 - 0 7 0 42 9 [0-9]+ [0-9]+ [0-9]+ '
 	run sed -n 3p "$W/m/host.tsv"
-	assert_output --regexp '^1\.[0-9]{2} 1000 '
+	assert_output --regexp '^[12]\.[0-9]{2} 1000 '
 	grep -qx 'trace_events=kvm_async_pf_completed kvm_async_pf_not_present kvm_async_pf_ready kvm_async_pf_repeated_fault kvm_try_async_get_page' "$W/m/monitor.kv"
 	[ "$(cat "$W/tr/trace_marker")" = "apf-monitor start" ]
 	[ -s "$W/m/apf-latency.hist" ]
@@ -197,4 +205,20 @@ plot_run() {
 	mkdir "$W/q"
 	run -2 "$TOP/harness/plots" "$W/q"
 	assert_output "plots: $W/q/monitors: none (a run made with --no-monitors, or before the monitors)"
+}
+
+@test "monitor: the guest's sampler runs beside the job, in busybox sh, and ends with it: samples, its CPU time, no process left" {
+	command -v busybox >/dev/null || skip "no busybox on this host"
+	mkdir "$W/g"
+	job=$(sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/kvmhost/monitor.sh'; monitor_guest_job 'echo job >\"\$RESULTS/out\"; sleep 1; echo \$_apfmon_pid >\"\$RESULTS/pid\"'")
+	# (into a file: a sampler left running would hold a pipe of run open)
+	RESULTS=$W/g busybox sh -c "$job" >"$W/g/log" 2>&1
+	[ "$(cat "$W/g/out")" = job ]
+	run cat "$W/g/apf-irqs.series"
+	assert_line --regexp '^0\.[0-9]{2} [0-9]+$'
+	assert_line --regexp '^# cpu_ms [0-9]+$'
+	[ "${#lines[@]}" -eq 2 ]
+	# the sampler (its pid, as the job saw it) is gone
+	run kill -0 "$(cat "$W/g/pid")"
+	assert_failure
 }

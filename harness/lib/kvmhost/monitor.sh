@@ -10,11 +10,12 @@
 #                              into DIR/trace.tsv, apf-latency.tsv and .hist; prints the
 #                              record keys host_apf_* and host_monitor_*
 #   monitor_guest_job JOB      JOB with the guest's sampler around it: the page-ready
-#                              interrupts once a second into $RESULTS/apf-irqs.series
+#                              interrupts every 5 s into $RESULTS/apf-irqs.series
 # Cheap on purpose: no process started a second on the KVM host (one awk for the case,
-# fed a tick a second) nor in the guest (shell builtins), the trace read once at the end. What each costs is measured
-# and recorded: the samplers' CPU time (host_monitor_cpu_ms, and the guest's in apf-irqs.series) and
-# the end's reading of the trace (host_monitor_post_ms).
+# fed a tick a second) nor in the guest (shell builtins, every 5 s), the trace read once
+# at the end. What each costs is measured and recorded: the samplers' CPU time
+# (host_monitor_cpu_ms; the guest's in apf-irqs.series) and the end's reading of the
+# trace (host_monitor_post_ms).
 
 MON_DIR="" MON_PID="" MON_EVENTS="" MON_TRACE=""
 
@@ -85,6 +86,10 @@ monitor_start() {
 			[ -f "$_ms_e/enable" ] && echo 1 >"$_ms_e/enable" 2>/dev/null &&
 				MON_EVENTS="$MON_EVENTS ${_ms_e##*/}"
 		done
+		# one clock for every CPU: the default (local) is per CPU, and a not-present traced on
+		# one CPU and its ready on another would pair across two clocks (a latency below 0).
+		# Setting it empties the buffer: trace_start has emptied it already.
+		echo global >"$MON_TRACE/trace_clock" 2>/dev/null
 		echo "apf-monitor start" >"$MON_TRACE/trace_marker" 2>/dev/null
 	fi
 	MON_EVENTS=${MON_EVENTS# }
@@ -95,11 +100,14 @@ monitor_start() {
 		echo "psi=$_ms_psi"
 		echo "trace=$([ -n "$MON_TRACE" ] && echo "$MON_TRACE" || echo unavailable)"
 		echo "trace_events=$MON_EVENTS"
+		echo "trace_clock=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$MON_TRACE/trace_clock" 2>/dev/null)"
 	} >"$MON_DIR/monitor.kv"
 	awk -v header=1 -f "${TOP:?}/harness/lib/kvmhost/monitor-sample.awk" >"$MON_DIR/host.tsv"
 	# (its own traps: the case's cleanups are the case's, never run by the sampler)
 	(
 		trap - EXIT INT TERM HUP
+		# nor the case's other files: a pipe held open would keep its reader waiting
+		exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
 		_mon_tick_init "$MON_DIR"
 		# (mawk reads a pipe by blocks unless told otherwise: the ticks would wait)
 		_ms_i=""
@@ -142,17 +150,18 @@ monitor_stop() {
 	echo "host_monitor_post_ms=$(($(_mon_now_ms) - _mx_t0))"
 }
 
-# The guest's sampler, in the guest's busybox sh: no process started a second (the tick
-# is read -t on a fifo nobody writes), so that the monitor takes next to nothing from the
-# one vCPU the workload has. Lines "t_s irqs" (t since the job started, irqs the page-ready
-# interrupts so far: the sum of the "HYP:" (x86) or "Asynchronous Page Fault" (arm64) line
+# The guest's sampler, in the guest's busybox sh, every 5 s: no process started (the tick
+# is read -t on a fifo nobody writes), but busybox reads /proc/interrupts a byte a
+# syscall (some 4500 on x86), and in the nested guest of the x86 lab a sample a second
+# took 3-15% of the one vCPU the workload has. Lines "t_s irqs" (t since the job started,
+# irqs the page-ready interrupts so far: the sum of the "HYP:" (x86) or "Asynchronous Page Fault" (arm64) line
 # of /proc/interrupts, as apf_verify counts them), then "# cpu_ms N", the sampler's own
 # CPU time (USER_HZ 100).
 monitor_guest_job() {
 	# shellcheck disable=SC2016 # for the guest's shell
 	printf '%s\n' \
-		'_apfmon() { mkfifo /tmp/.apfmon && exec 3<>/tmp/.apfmon && rm -f /tmp/.apfmon; read -r t0 _ </proc/uptime; t0=${t0%.*}${t0#*.}; while :; do read -r t _ </proc/uptime; t=${t%.*}${t#*.}; n=0; while read -r l; do case $l in HYP:* | *"Asynchronous Page Fault"*) for f in ${l#*:}; do case $f in *[!0-9]*) ;; *) n=$((n + f)) ;; esac; done ;; esac; done </proc/interrupts; t=$((t - t0)); echo "$((t / 100)).$((t % 100 / 10))$((t % 10)) $n"; read -t 1 _ <&3; done; }' \
-		'_apfmon >"$RESULTS/apf-irqs.series" 2>/dev/null & _apfmon_pid=$!' \
+		'_apfmon() { exec 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; mkfifo /tmp/.apfmon && exec 3<>/tmp/.apfmon && rm -f /tmp/.apfmon; read -r t0 _ </proc/uptime; t0=${t0%.*}${t0#*.}; while :; do read -r t _ </proc/uptime; t=${t%.*}${t#*.}; n=0; while read -r l; do case $l in HYP:* | *"Asynchronous Page Fault"*) for f in ${l#*:}; do case $f in *[!0-9]*) ;; *) n=$((n + f)) ;; esac; done ;; esac; done </proc/interrupts; t=$((t - t0)); echo "$((t / 100)).$((t % 100 / 10))$((t % 10)) $n"; read -t 5 _ <&3; done; }' \
+		'(exec >"$RESULTS/apf-irqs.series" 2>/dev/null </dev/null; _apfmon) & _apfmon_pid=$!' \
 		"$1" \
 		'read -r _s <"/proc/$_apfmon_pid/stat"; set -- ${_s##*) }; shift 11; echo "# cpu_ms $((($1 + $2 + $3 + $4) * 10))" >>"$RESULTS/apf-irqs.series"; kill $_apfmon_pid; wait'
 }
