@@ -72,7 +72,7 @@ lab-bench: deps
 	harness/lab bench
 
 bench: deps
-	harness/bench
+	harness/bench $(if $(PROFILE),--profile $(PROFILE))
 
 # Mutation runs of the selftests: slow, so their own target and CI job, not in make check.
 deviations: deps

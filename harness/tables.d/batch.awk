@@ -6,6 +6,8 @@
 # Sections that differ only by kernel, build or series (the same arch, source and
 # profile) are compared too, the first given against each other one, per APF side:
 # KEY = C|FIRST>OTHER|scenario|index|metric|apf, the first section's values, the other's.
+# The A/A control (apf "aa": a second -APF case of the same settings) is tested against
+# -APF: KEY = A|arch/source/group|scenario|index|metric, the -APF values, the A/A ones.
 BEGIN {
 	FS = "\t"
 	n = split(hmean, a, " ")
@@ -20,6 +22,12 @@ $1 == "D" {
 	if (!((c, s) in incmp)) { incmp[c, s] = 1; cmpsec[c, ++ncs[c]] = s }
 	if (!(c in cseen)) { cseen[c] = 1; cmps[++nc] = c }
 }
+$1 == "V" && $5 == "aa" {
+	k = "A|" sec[$2] "|" $3 "|" $4 "|" $6
+	if (!(k in aaseen)) { aaseen[k] = 1; aakeys[++naa] = k }
+	aa[k] = aa[k] (aa[k] == "" ? "" : " ") $7
+	next
+}
 $1 == "V" {
 	k = sec[$2] "|" $3 "|" $4 "|" $6
 	if (!(k in seen)) { seen[k] = 1; keys[++n] = k; harm[k] = ($6 in hm) }
@@ -31,6 +39,12 @@ $1 == "V" {
 END {
 	for (j = 1; j <= n; j++)
 		printf "%s\t%s\t%s%s\n", keys[j], off[keys[j]], on[keys[j]], harm[keys[j]] ? "\th" : ""
+	for (j = 1; j <= naa; j++) {
+		k = aakeys[j]
+		split(k, p, "|")
+		b = p[2] "|" p[3] "|" p[4] "|" p[5]
+		printf "%s\t%s\t%s%s\n", k, off[b], aa[k], (p[5] in hm) ? "\th" : ""
+	}
 	for (g = 1; g <= nc; g++) {
 		c = cmps[g]
 		if (ncs[c] < 2)

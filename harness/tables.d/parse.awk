@@ -1,11 +1,12 @@
 # Reads and validates run directories (results/FORMAT.md) and writes one
 # normalized, tab-separated stream for the later steps:
-#   D dir# path source profile arch run_id host kernel qemu description group# series build
+#   D dir# path source profile arch run_id host kernel qemu description group# series build order
 #     (group#: runs of the same arch, source, profile, kernel, build and series profile)
 #   P dir# scenario index metric published-text
-#   R dir# file scenario index apf repeat state reason
+#   R dir# file scenario index apf repeat state reason   (apf: off, on, or aa: the A/A
+#                                                        control, a second -APF case)
 #   X dir# file scenario index apf repeat state reason   (an earlier attempt, never tabulated)
-#   V dir# scenario index apf metric value
+#   V dir# scenario index apf metric value             (apf: off, on or aa)
 #   K dir# file key value                      (every record key, for records.csv)
 # A record of state=ok whose APF state is not proven (lib/apf-evidence.awk, per the
 # manifest's arch) is passed on as state "unproven" with the reason, and has no V lines:
@@ -104,7 +105,7 @@ function manifest(file,    n, k, m, rest) {
 	group = kv["arch"] SUBSEP kv["source"] SUBSEP kv["profile"] SUBSEP kv["kernel"] SUBSEP build SUBSEP series
 	if (!(group in gnum))
 		gnum[group] = ++ngroup
-	printf "D\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", ndir, clean(substr(file, 1, length(file) - 9)), kv["source"], clean(kv["profile"]), kv["arch"], clean(kv["run_id"]), clean(kv["host"]), clean(kv["kernel"]), clean(kv["qemu"]), clean(kv["description"]), gnum[group], clean(series), build
+	printf "D\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", ndir, clean(substr(file, 1, length(file) - 9)), kv["source"], clean(kv["profile"]), kv["arch"], clean(kv["run_id"]), clean(kv["host"]), clean(kv["kernel"]), clean(kv["qemu"]), clean(kv["description"]), gnum[group], clean(series), build, ("order" in kline) ? clean(kv["order"]) : ""
 	for (k in kline) {
 		if (k !~ /^published_output_s[0-9]+_i[1-9][0-9]*_[a-z0-9_]+$/)
 			continue
@@ -140,7 +141,7 @@ function unproven(    v, k, j) {
 }
 
 # A record (R) or, with ATTEMPT set, an earlier attempt of a case (X): checked alike.
-function record(file, attempt,    n, j, k, base, want, rate, given, tol, v, st, why) {
+function record(file, attempt,    n, j, k, base, want, rate, given, tol, v, st, why, arm) {
 	if (ndir == 0)
 		fail(file, 1, "record before any manifest")
 	n = load(file)
@@ -161,7 +162,11 @@ function record(file, attempt,    n, j, k, base, want, rate, given, tol, v, st, 
 			check_num(file, k)
 	base = file
 	sub(/^.*\//, "", base)
-	want = "s" kv["scenario"] "-i" kv["index"] "-apf" kv["apf"] "-r" kv["repeat"] ".rec"
+	# the A/A control (aa=yes): a second -APF case, s<S>-i<I>-apfoff-aa-r<R>
+	if (("aa" in kline) && (kv["aa"] != "yes" || kv["apf"] != "off"))
+		fail(file, kline["aa"], "aa=" kv["aa"] " with apf=" kv["apf"] ": the A/A control is aa=yes on a -APF record")
+	arm = ("aa" in kline) ? "aa" : kv["apf"]
+	want = "s" kv["scenario"] "-i" kv["index"] "-apf" kv["apf"] (arm == "aa" ? "-aa" : "") "-r" kv["repeat"] ".rec"
 	if (attempt) {
 		if (base !~ /\.rec\.attempt-[1-9][0-9]*$/)
 			fail(file, 1, "an earlier attempt is named <case>.rec.attempt-N, N from 1")
@@ -196,7 +201,7 @@ function record(file, attempt,    n, j, k, base, want, rate, given, tol, v, st, 
 		st = "unproven"
 		why = v
 	}
-	printf "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", attempt ? "X" : "R", ndir, clean(file), kv["scenario"], kv["index"], kv["apf"], kv["repeat"], st, clean(why)
+	printf "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", attempt ? "X" : "R", ndir, clean(file), kv["scenario"], kv["index"], arm, kv["repeat"], st, clean(why)
 	for (j = 1; j <= nkeys; j++) {
 		k = korder[j]
 		printf "K\t%d\t%s\t%s\t%s\n", ndir, clean(file), k, clean(kv[k])
@@ -205,7 +210,7 @@ function record(file, attempt,    n, j, k, base, want, rate, given, tol, v, st, 
 	# invalid or unavailable run, not one whose APF state is not proven.
 	if (attempt || st != "ok")
 		return
-	v = "V\t" ndir "\t" kv["scenario"] "\t" kv["index"] "\t" kv["apf"] "\t"
+	v = "V\t" ndir "\t" kv["scenario"] "\t" kv["index"] "\t" arm "\t"
 	print v "time\t" kv["elapsed_ms"]
 	if ("calc_count" in kline) {
 		# calc per ms / 1000 = millions per second

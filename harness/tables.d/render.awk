@@ -197,6 +197,7 @@ function block(sec, s, i, m, idxcell,    key, noff, non, col, mt, a, b, c, sig, 
 	    noff > 0 && non > 0 ? pcell(key, noff, non) : "")
 	if (noff > 0 && non > 0)
 		tmd[tr, "md"] = mdmark(c, sig)
+	aarow(sec, s, i, m, noff)
 	pk = sec SUBSEP s SUBSEP i SUBSEP m
 	pub = (pk in pubv) ? pubv[pk] : ""
 	chk = ""
@@ -224,6 +225,38 @@ function block(sec, s, i, m, idxcell,    key, noff, non, col, mt, a, b, c, sig, 
 		tmd[tr, "md"] = mdmark(c, "")
 		csvrow(sec, s, i, m, sn[j], a, b, noff, non, c, "", "", "", "", "", "")
 	}
+}
+
+# The A/A control's row under a metric's mean: -APF against the second -APF arm (A'),
+# (A' - A) / A and Welch's test of it. A significant A/A is a broken method: the -APF
+# runs of one setting disagree, so the A/B row above cannot be told from the noise.
+function aarow(sec, s, i, m, noff,    key, naa, col, a, b, c, sig, p) {
+	if (!((sec SUBSEP s SUBSEP i SUBSEP "aa") in nrec))
+		return
+	key = "A|" sec "|" s "|" i "|" m
+	naa = (key in havest) ? st[key, 9] : 0
+	col = (m in hm) ? 4 : 3
+	a = noff > 0 ? st[key, col] : "-"
+	b = naa > 0 ? st[key, col + 7] : side_text(sec, s, i, "aa")
+	c = ""; sig = ""
+	if (noff > 0 && naa > 0) {
+		c = pct(a, b)
+		sig = st[key, 19]
+	}
+	p = noff > 0 && naa > 0 ? pcell(key, noff, naa) : ""
+	if (sig == "yes") {
+		p = p " BROKEN METHOD"
+		broken[sec] = broken[sec] (broken[sec] == "" ? "" : ", ") "[" s "] i" i " " label[m] " (" fmtp(c) ", p " pcell(key, noff, naa) ")"
+	}
+	hasaa[sec] = 1
+	tb_add("", "", "A/A", noff "/" naa, noff > 0 ? fmtv(a) : a, naa > 0 ? fmtv(b) : b,
+	    noff > 0 && naa > 0 ? mark(c, sig) : "", p)
+	if (noff > 0 && naa > 0)
+		tmd[tr, "md"] = mdmark(c, sig)
+	csvrow(sec, s, i, m, "A/A", a, b, noff, naa, c,
+	    sig == "untested" ? "not tested (" st[key, 20] ")" : sig,
+	    (key in havest) ? st[key, 16] : "-", (key in havest) ? st[key, 17] : "-",
+	    (key in havest) ? st[key, 18] : "-", "", "")
 }
 
 # 10^-d without the ^ operator (busybox awk may lack math support).
@@ -286,6 +319,7 @@ function norm_line(    sec, k, k3) {
 		addlist(shost, sec, $8, "; ")
 		addlist(skern, sec, $9, "; ")
 		addlist(sqemu, sec, $10, "; ")
+		addlist(sorder, sec, $15 != "" ? $15 : "not recorded (" $7 ")", "; ")
 	} else if ($1 == "R") {
 		sec = dsec[$2]
 		isrec[$3] = 1
@@ -303,7 +337,7 @@ function norm_line(    sec, k, k3) {
 			nok[k]++
 			if (plotdir != "" && $4 == 3) {
 				sub(/\.rec$/, ".timeline", $3)
-				printf "%s\t%s\n", $3, "s3 i" $5 " " ($6 == "on" ? "+APF" : "-APF") " r" $7 > (plotdir "/timelines.list")
+				printf "%s\t%s\n", $3, "s3 i" $5 " " ($6 == "on" ? "+APF" : ($6 == "aa" ? "-APF A/A" : "-APF")) " r" $7 > (plotdir "/timelines.list")
 			}
 			return
 		}
@@ -376,6 +410,7 @@ function section(sec,    s, i, j, n, k, hdr, al, sorted, t, e, line) {
 	line = "host: " shost[sec] "; kernel: " skern[sec] (sbuild[sec] != "" ? " (Image " sbuild[sec] ")" : "") \
 	    (sseries[sec] != "" ? "; series: " sseries[sec] : "") "; qemu: " sqemu[sec]
 	both(line)
+	both("order: " sorder[sec] (sorder[sec] ~ /interleaved/ ? " (per scenario, index and repeat the arms in turn, reversed on even repeats: drift hits every arm alike)" : sorder[sec] ~ /grouped/ ? " (all -APF cases, then all +APF: drift shows as an effect)" : ""))
 	hdr = "Index|Metric|Stat|n|-APF|+APF|Output|Welch p"
 	al = "rllrrrrl"
 	for (s = 1; s <= 3; s++) {
@@ -420,6 +455,14 @@ function section(sec,    s, i, j, n, k, hdr, al, sorted, t, e, line) {
 			both(mconv)
 			mout("")
 			tb_print()
+		}
+	}
+	if (hasaa[sec]) {
+		both("")
+		both("A/A control: the rows \"A/A\" put -APF against a second -APF arm of the same settings, run in the same order (the -APF column: -APF; the +APF column: the A/A arm; Output: (A/A - -APF) / -APF): the noise floor of the method. An A/B change no larger than the A/A one is not told from the noise.")
+		if (broken[sec] != "") {
+			both("")
+			both("BROKEN METHOD: the A/A control differs significantly (Welch, 5%) in " broken[sec] ": runs of one setting disagree, so the significance of the A/B results of this section means nothing.")
 		}
 	}
 	if (npub[sec] > 0)

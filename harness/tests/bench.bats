@@ -372,7 +372,7 @@ fake_lab_tree() {
 	assert_success
 	assert_output --partial "s1-i1-apfoff-r1: recorded already (unavailable), skipped"
 	run cat "$run_dir/records/s1-i1-apfon-r1.rec"
-	assert_output --regexp "^$(printf 'scenario=1\nindex=1\napf=on\nrepeat=1\n'; cat "$FAKE_RECORD")"$'\n''case_wall_s=[0-9]+$'
+	assert_output --regexp "^$(printf 'scenario=1\nindex=1\napf=on\nrepeat=1\nseq=2')"$'\n''started=[0-9T:Z-]+'$'\n'"$(cat "$FAKE_RECORD")"$'\n''case_wall_s=[0-9]+$'
 	grep -qx complete=yes "$run_dir/manifest"
 	run ls -A "$run_dir/records"
 	assert_output "$(printf 's1-i1-apfoff-r1.rec\ns1-i1-apfon-r1.rec')"

@@ -6,6 +6,11 @@
 
 PROFILE_KEYS="PROFILE_DESCRIPTION LAB_MEM_MB LAB_SMP SWAP_MB SWAP_IOPS GUEST_MEM_MB GUEST_SMP
 CGROUPS WORKLOAD_PERCENT WORKLOAD_TIMES S3_REPEAT MIGRATE_AFTER_S MIGRATE_BANDWIDTH CASE_TIMEOUT"
+# The method (issue 15), optional: a profile may fix how its cases run; harness/bench's
+# options override it. SCENARIOS (1,2,3), REPEAT (N, or S:N,S:N per scenario), AA (yes:
+# an A/A control arm, -APF against -APF), ORDER (interleaved or grouped), MONITORS (yes
+# or no). harness/bench checks their values.
+PROFILE_OPTIONAL_KEYS="SCENARIOS REPEAT AA ORDER MONITORS"
 
 # profile_path NAME-OR-FILE DIR: a name (letters, digits, - and _) is DIR/NAME.profile;
 # anything with a / or ending in .profile is a file. A name that is neither, or a file
@@ -32,9 +37,10 @@ profile_load() {
 	[ -e "$1" ] || usage_error "no such profile: $1"
 	[ -f "$1" ] || usage_error "$1: not a regular file"
 	# (the file on stdin: awk would take a name such as a=b for an assignment)
-	_pl_vars=$(awk -v keys="$PROFILE_KEYS" -v cgdir="${2:-}" -v file="$1" '
+	_pl_vars=$(awk -v keys="$PROFILE_KEYS" -v optional="$PROFILE_OPTIONAL_KEYS" -v cgdir="${2:-}" -v file="$1" '
 		BEGIN {
 			n = split(keys, k, /[ \n]+/); for (i = 1; i <= n; i++) known[k[i]] = 1
+			n = split(optional, k, /[ \n]+/); for (i = 1; i <= n; i++) { known[k[i]] = 1; opt[k[i]] = 1 }
 			split("LAB_MEM_MB LAB_SMP SWAP_MB GUEST_MEM_MB GUEST_SMP WORKLOAD_PERCENT WORKLOAD_TIMES S3_REPEAT CASE_TIMEOUT", r, " ")
 			for (i in r) kind[r[i]] = "positive"
 			kind["MIGRATE_AFTER_S"] = "whole"
@@ -75,9 +81,13 @@ profile_load() {
 		}
 		END {
 			if (failed) exit 2
-			for (key in known) if (!(key in seen)) { print file ": missing key " key > "/dev/stderr"; exit 2 }
+			for (key in known) if (!(key in seen) && !(key in opt)) { print file ": missing key " key > "/dev/stderr"; exit 2 }
 			printf "%s", out
 		}' <"$1" 2>&1) || usage_error "$_pl_vars"
+	# the optional keys a profile left out are empty (harness/bench's defaults)
+	for _pl_k in $PROFILE_OPTIONAL_KEYS; do
+		eval "PROF_$_pl_k="
+	done
 	eval "$_pl_vars"
 	# shellcheck disable=SC2034
 	PROF_NAME=${1##*/}
@@ -103,7 +113,12 @@ scenario_numbers() {
 	awk '!/^[ \t]*(#|$)/ { print $1 }' "$1"
 }
 
-# case_id SCENARIO INDEX APF REPEAT: the name of a case, its record and its logs.
+# case_id SCENARIO INDEX ARM REPEAT: the name of a case, its record and its logs. ARM is
+# off or on (the APF state), or aa: the A/A control, a second -APF case with the same
+# settings (results/FORMAT.md).
 case_id() {
-	echo "s$1-i$2-apf$3-r$4"
+	case $3 in
+	aa) echo "s$1-i$2-apfoff-aa-r$4" ;;
+	*) echo "s$1-i$2-apf$3-r$4" ;;
+	esac
 }
