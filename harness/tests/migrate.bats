@@ -194,6 +194,7 @@ query-migrate" ]
 	[[ $stderr == *"migration failed (source status 'failed': Unable to write to socket: Broken pipe)"* ]]
 	[ "$(field mig_status)" = failed ]
 	[ "$(field mig_error_desc)" = "Unable to write to socket: Broken pipe" ]
+	[ "$(field mig_failure)" = "the source's migration status became 'failed'" ]
 }
 
 @test "migrate: timeout -> migrate_cancel, exit 124, mig_status=timeout" {
@@ -217,6 +218,28 @@ query-migrate" ]
 	QMP_TIMEOUT=0.5 run --separate-stderr "$MIG" --src "$SRC" --dst "$DST" --uri "$URI" --timeout 1
 	[ "$status" -ne 0 ]
 	[ $(($(now_ms) - t0)) -lt 5000 ]
+}
+
+@test "migrate: QMP stops answering in post-copy -> failed after 3 polls without reply, not at the overall timeout" {
+	start_fake src "$FIXTURES/mig-src-qmp-hang"
+	start_fake dst "$FIXTURES/mig-dst"
+	t0=$(now_ms)
+	QMP_TIMEOUT=0.5 run --separate-stderr "$MIG" --src "$SRC" --dst "$DST" --uri "$URI" --poll 20 --timeout 20 --out "$OUT"
+	[ "$status" -eq 1 ]
+	# three polls of 0.5 s, not the 20 s of the migration's own deadline
+	[ $(($(now_ms) - t0)) -lt 10000 ]
+	[ "$(field mig_status)" = failed ]
+	[ "$(field mig_failure)" = "the source's QMP monitor stopped answering: no reply to query-migrate within 0.5 s, 3 times in a row (last status 'postcopy-active')" ]
+	[ "$(field mig_postcopy)" = yes ]
+}
+
+@test "migrate: QMP answers query-migrate with errors in post-copy -> failed, naming QEMU's error" {
+	start_fake src "$FIXTURES/mig-src-qmp-error"
+	start_fake dst "$FIXTURES/mig-dst"
+	run --separate-stderr "$MIG" --src "$SRC" --dst "$DST" --uri "$URI" --poll 20 --timeout 600 --out "$OUT"
+	[ "$status" -eq 1 ]
+	[ "$(field mig_status)" = failed ]
+	[ "$(field mig_failure)" = "the source's QMP failed query-migrate 3 times in a row (last status 'postcopy-active'): query-migrate: GenericError: Parameter 'apf-fault' is unexpected" ]
 }
 
 @test "migrate: the destination refuses post-copy -> exit 1, nothing sent to the source" {
