@@ -12,7 +12,8 @@
 #
 # mig_run inputs: MIG_SRC MIG_DST (QMP sockets), MIG_URI (unix:PATH), MIG_TIMEOUT_MS,
 # MIG_POLL_MS, MIG_POSTCOPY_AFTER_MS, MIG_BANDWIDTH (bytes/s, optional), MIG_OUT (file,
-# optional: stdout), MIG_RAW (directory, optional), MIG_FAULT (test hook: qmp-error).
+# optional: stdout), MIG_RAW (directory, optional), MIG_START_FILE (optional: set up,
+# then migrate once it exists), MIG_FAULT (test hook: qmp-error).
 # mig_run returns 0 completed, 1 failed (QEMU's error-desc on stderr), 124 timeout.
 
 MIG_RC_FAILED=1
@@ -139,6 +140,13 @@ _mig_run_in() {
 		: >"$MIG_RAW/src-progress.jsonl"
 	fi
 
+	# The set-up's QMP exchanges may wait three times QMP_TIMEOUT: they now run while the
+	# source guest boots (MIG_START_FILE), and a loaded emulated lab host took more than
+	# 10 s to answer one (issue 18); the polls below keep QMP_TIMEOUT.
+	_mr_qt=${QMP_TIMEOUT:-10}
+	_mr_qt3=$(($(qmp_seconds_to_ms "$_mr_qt") * 3))
+	QMP_TIMEOUT=$((_mr_qt3 / 1000)).$(printf '%03d' $((_mr_qt3 % 1000)))
+
 	# 1. capabilities: postcopy-ram on both sides (required), postcopy-blocktime on the
 	#    destination (required: it is what we measure) and on the source (if accepted).
 	log "destination $MIG_DST: capabilities postcopy-ram, postcopy-blocktime"
@@ -162,6 +170,23 @@ _mig_run_in() {
 	_mr_uri_json=$(printf '%s' "$MIG_URI" | jq -R -c .) || return 1
 	log "destination: migrate-incoming $MIG_URI"
 	_mig_qmp destination "$MIG_DST" migrate-incoming "{\"uri\": $_mr_uri_json}" >/dev/null || return 1
+	# With MIG_START_FILE, all of the above is done before the guest needs migrating: only
+	# the migrate command stands between the word to go (the file appears) and the
+	# migration. Each QMP exchange costs seconds in the emulated lab host: done after the
+	# guest was up, they let a short workload end before the migration began (issue 18).
+	if [ -n "${MIG_START_FILE:-}" ]; then
+		log "ready: migrating when $MIG_START_FILE appears"
+		_mr_w=0
+		until [ -e "$MIG_START_FILE" ]; do
+			if [ "$_mr_w" -ge "$MIG_TIMEOUT_MS" ]; then
+				msg "$MIG_START_FILE did not appear within $MIG_TIMEOUT_MS ms: no migration"
+				return 1
+			fi
+			qmp_sleep_ms 100
+			_mr_w=$((_mr_w + 100))
+		done
+	fi
+	QMP_TIMEOUT=$_mr_qt
 	_mr_requested=0 _mr_seen_pc=no _mr_pc_ms='' _mr_status=none _mr_qfail=0 _mr_why=''
 	_mr_t0=$(qmp_now_ms)
 	if [ "$MIG_POSTCOPY_AFTER_MS" -eq 0 ]; then
