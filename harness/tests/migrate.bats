@@ -232,7 +232,9 @@ query-migrate" ]
 		grep -q 'ready: migrating when' "$BATS_TEST_TMPDIR/err" && break
 		sleep 0.1
 	done
-	sleep 0.5
+	# (time enough for a migrate that did not wait to send its command, under load too)
+	sleep 5
+	kill -0 "$pid"
 	# set up: capabilities on both sides, the destination listening; no migrate yet
 	grep -q '"execute": "migrate-incoming"' "$BATS_TEST_TMPDIR/dst.state/requests.log"
 	grep -q 'postcopy-ram' "$BATS_TEST_TMPDIR/src.state/requests.log"
