@@ -248,6 +248,26 @@ query-migrate" ]
 	[ "$(field mig_status)" = completed ]
 }
 
+@test "migrate: stopped (TERM) while it waits, it leaves no temporary directory" {
+	start_fake src "$FIXTURES/mig-src-completed"
+	start_fake dst "$FIXTURES/mig-dst"
+	mkdir -p "$BATS_TEST_TMPDIR/tmp"
+	TMPDIR=$BATS_TEST_TMPDIR/tmp "$MIG" --src "$SRC" --dst "$DST" --uri "$URI" --timeout 30 \
+		--start-file "$BATS_TEST_TMPDIR/never" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	echo "$pid" >"$BATS_TEST_TMPDIR/qemu-migrate.pid"
+	for _ in $(seq 100); do
+		grep -q 'ready: migrating when' "$BATS_TEST_TMPDIR/err" && break
+		sleep 0.1
+	done
+	[ -n "$(ls -A "$BATS_TEST_TMPDIR/tmp")" ]
+	kill -TERM "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" = 143 ]
+	[ -z "$(ls -A "$BATS_TEST_TMPDIR/tmp")" ] || { ls -la "$BATS_TEST_TMPDIR/tmp"; false; }
+}
+
 @test "migrate: --start-file that never appears -> exit 1 at the timeout, no migration" {
 	start_fake src "$FIXTURES/mig-src-completed"
 	start_fake dst "$FIXTURES/mig-dst"

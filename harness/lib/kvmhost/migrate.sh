@@ -123,6 +123,8 @@ mig_run() {
 		msg "cannot create a temporary directory"
 		return 1
 	}
+	# also when migrate is stopped (a signal, a caller that gives up): its traps run this
+	at_exit "rm -rf '$_mr_tmp'"
 	_mr_rc=0
 	_mig_run_in "$_mr_tmp" || _mr_rc=$?
 	rm -rf "$_mr_tmp"
