@@ -117,6 +117,38 @@ kill_tree() {
 	kill -KILL "$1" 2>/dev/null || true
 }
 
+# descendants_of PID: every process PID started, and what they started, whatever their
+# process group (timeout(1) makes its own).
+descendants_of() {
+	for _do_c in $(children_of "$1"); do
+		echo "$_do_c"
+		descendants_of "$_do_c"
+	done
+}
+
+# stop_tree PID GRACE_S: TERM the process and all its descendants at once, so that every
+# level's traps clean up what it made (the level above waits for its child, not the
+# other way round), wait up to GRACE_S seconds for them all to go, then KILL what is left.
+# Safe under set -e (a process may be gone before it is signalled).
+stop_tree() {
+	_st_all="$1 $(descendants_of "$1" | tr '\n' ' ')"
+	# shellcheck disable=SC2086 # pids, one word each
+	kill -TERM $_st_all 2>/dev/null || :
+	_st_i=0
+	while [ $_st_i -lt $(($2 * 10)) ]; do
+		_st_left=""
+		for _st_p in $_st_all; do
+			alive "$_st_p" && _st_left="$_st_left $_st_p"
+		done
+		[ -n "$_st_left" ] || return 0
+		sleep 0.1
+		_st_i=$((_st_i + 1))
+	done
+	# shellcheck disable=SC2086
+	kill -KILL $_st_left 2>/dev/null || :
+	return 0
+}
+
 # Create a temporary directory removed by the cleanup registry; stores its path in the
 # variable named by $1 (a command substitution would register the cleanup in a subshell).
 make_tmpdir() {

@@ -101,7 +101,11 @@ bad_profile() {
 	assert_output --partial "short.conf:1: bad value for memory_max"
 	BENCH_FAULT=meteor run "$BENCH" --results "$res"
 	one_line_exit_2
-	assert_output 'bench: BENCH_FAULT=meteor: use guest-panic, guest-hang, host-splat or swap-missing'
+	assert_output 'bench: BENCH_FAULT=meteor: use guest-panic, guest-hang, host-splat, swap-missing, qmp-error, qmp-hang, dst-dies or postcopy-notice'
+	# a post-copy fault in a scenario that does not migrate would never be injected
+	BENCH_FAULT=dst-dies run "$BENCH" --results "$res" --profile short --scenarios 1,3
+	one_line_exit_2
+	assert_output 'bench: BENCH_FAULT=dst-dies is injected in post-copy: scenario 1 does not migrate (--scenarios)'
 	[ ! -e "$res" ]
 }
 
@@ -336,6 +340,12 @@ fake_lab_tree() {
 		*) shift 2 ;;
 		esac
 	done
+	if [ -n "${FAKE_LAB_PANIC:-}" ]; then
+		# the lab host's kernel panics at boot: its console, then no status
+		printf '%s\n' '[    0.024000] ..MP-BIOS bug: 8254 timer not connected to IO-APIC' "[    0.048000] Kernel panic - not syncing: IO-APIC + timer doesn't work!  Boot with apic=debug" '[    0.048000] Call Trace:'
+		echo '[lab] lab failure: the lab host returned no status (qemu exit 0; log: x)'
+		exit 125
+	fi
 	mkdir -p "$res" && cp "$FAKE_RECORD" "$res/record.kv" || exit 125
 	[ -z "${FAKE_FILL:-}" ] || dd if=/dev/zero of="$FAKE_FILL/filler" bs=4096 2>/dev/null
 	exit 0
@@ -376,6 +386,16 @@ fake_lab_tree() {
 	grep -qx complete=yes "$run_dir/manifest"
 	run ls -A "$run_dir/records"
 	assert_output "$(printf 's1-i1-apfoff-r1.rec\ns1-i1-apfon-r1.rec')"
+}
+
+@test "bench: a lab host that crashed with no record: the reason quotes its kernel's crash line" {
+	fake_lab_tree
+	res=$BATS_TEST_TMPDIR/results
+	FAKE_LAB_PANIC=1 run "$tree/harness/bench" --profile short --scenarios 1 --apf off --results "$res" --run-id p --no-tables
+	assert_success
+	run cat "$res/p/records/s1-i1-apfoff-r1.rec"
+	assert_line state=failed
+	assert_line "reason=the case ended with status 125 and no record: the lab host's kernel crashed: Kernel panic - not syncing: IO-APIC + timer doesn't work!  Boot with apic=debug (logs/s1-i1-apfoff-r1/lab.log)"
 }
 
 teardown() {

@@ -7,7 +7,8 @@
 #
 # Injection points: a profile and memory-cgroup profiles of the test's own
 # (harness/bench --profile FILE --cgroups DIR), and harness/bench's test hook
-# BENCH_FAULT (guest-panic, guest-hang, host-splat, swap-missing; harness/bench --help).
+# BENCH_FAULT (guest-panic, guest-hang, host-splat, swap-missing, and in post-copy qmp-error,
+# qmp-hang, dst-dies, postcopy-notice; harness/bench --help).
 
 load common
 
@@ -152,4 +153,135 @@ nothing_left() {
 	assert_output --partial "Not tabulated: 2 records (failed 1, unavailable 1)"
 	assert_output --regexp 'time \(ms\) +Amean +0/0 +unavailable: no run to tabulate \(failed: the KVM host'
 	nothing_left
+}
+
+# The post-copy faults: one case of scenario 3, its migration's bandwidth limited so that
+# post-copy lasts (tens of seconds) for a fault to land in it.
+pc_profile() {
+	profile CASE_TIMEOUT=600 MIGRATE_BANDWIDTH=16000000 "$@"
+}
+
+bench3() {
+	run "$BENCH" --scenarios 3 --results "$RES" --cgroups "$CG" --no-tables --tap "$@"
+}
+
+# resumes RUN_DIR ARGS...: harness/bench run again on RUN_DIR skips its recorded cases
+resumes() {
+	local d=$1
+	shift
+	bench3 --run-id "$(basename "$d")" "$@"
+	assert_success
+	assert_output --partial "resuming $d"
+	assert_output --partial "recorded already"
+}
+
+@test "fault QMP error: QEMU answers query-migrate with errors in post-copy -> failed, naming QEMU's error" {
+	p=$(pc_profile)
+	BENCH_FAULT=qmp-error bench3 --profile "$p" --apf off
+	assert_success
+	r=$(rec s3-i1-apfoff-r1)
+	run cat "$r"
+	assert_line state=failed
+	# the fault landed in post-copy, and the reason quotes QEMU's error reply
+	assert_line mig_postcopy=yes
+	assert_line --regexp "^reason=the post-copy migration failed: the source's QMP failed query-migrate 3 times in a row \(last status 'postcopy-active'\): query-migrate: GenericError: [^()]*apf-fault[^()]* \(exit 1, migrate.log\)$"
+	refute_line --regexp '^(elapsed_ms|calc_count)='
+	grep -qx fault=qmp-error "$RES"/*/manifest
+	BENCH_FAULT=qmp-error resumes "$(dirname "$(dirname "$r")")" --profile "$p" --apf off
+	nothing_left
+}
+
+@test "fault QMP hang: the source's QMP monitor stops answering in post-copy -> failed after 3 unanswered polls, not at the case's timeout" {
+	p=$(pc_profile)
+	t0=$SECONDS
+	BENCH_FAULT=qmp-hang bench3 --profile "$p" --apf off
+	assert_success
+	r=$(rec s3-i1-apfoff-r1)
+	run cat "$r"
+	assert_line state=failed
+	assert_line mig_postcopy=yes
+	assert_line --regexp "^reason=the post-copy migration failed: the source's QMP monitor stopped answering: no reply to query-migrate within 10 s, 3 times in a row \(last status 'postcopy-active'\) \(exit 1, migrate.log\)$"
+	# the harness gave up on the monitor (3 x 10 s), it did not wait for the 600 s timeout
+	w=$(sed -n 's/^mig_wall_ms=//p' "$r")
+	[ "$w" -lt 200000 ] || fail "the migration ran ${w} ms: the harness waited for its deadline"
+	BENCH_FAULT=qmp-hang resumes "$(dirname "$(dirname "$r")")" --profile "$p" --apf off
+	nothing_left
+}
+
+@test "fault destination dies: the destination QEMU is killed in post-copy -> failed, naming it; the run goes on" {
+	p=$(pc_profile)
+	BENCH_FAULT=dst-dies bench3 --profile "$p" --apf off,on
+	assert_success
+	r=$(rec s3-i1-apfoff-r1)
+	run cat "$r"
+	assert_line state=failed
+	assert_line mig_postcopy=yes
+	assert_line --regexp "^reason=the post-copy migration failed: the source's migration status became '(postcopy-paused|failed)' \(exit 1, migrate.log; the destination QEMU exited during the migration \(dst-qemu.log\)\)$"
+	refute_line --regexp '^(elapsed_ms|calc_count)='
+	# the run went on to the next case and completed
+	rec s3-i1-apfon-r1
+	grep -qx complete=yes "$RES"/*/manifest
+	BENCH_FAULT=dst-dies resumes "$(dirname "$(dirname "$r")")" --profile "$p" --apf off,on
+	nothing_left
+}
+
+# signal_in_postcopy SIG STATUS: harness/bench gets SIG while its case is in post-copy: it
+# stops within a minute with STATUS, no record of the case, nothing left; the same command
+# then resumes the run and records the case.
+signal_in_postcopy() {
+	local sig=$1 want=$2 p pid i rc d
+	p=$(pc_profile)
+	# a command started with & ignores SIGINT (POSIX, without job control), and a shell
+	# cannot trap a signal ignored at its start: restore it, as a terminal's Ctrl-C finds it
+	BENCH_FAULT=postcopy-notice env --default-signal=INT "$BENCH" --scenarios 3 --results "$RES" --cgroups "$CG" --no-tables \
+		--profile "$p" --apf off >"$BATS_TEST_TMPDIR/bench.out" 2>&1 3>&- &
+	pid=$!
+	for i in $(seq 1200); do
+		grep -qs 'apf-fault: post-copy active' "$BATS_TEST_TMPDIR"/apf-lab.*/console && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.5
+	done
+	grep -qs 'apf-fault: post-copy active' "$BATS_TEST_TMPDIR"/apf-lab.*/console ||
+		fail "the case never reached post-copy: $(cat "$BATS_TEST_TMPDIR/bench.out")"
+	kill "-$sig" "$pid"
+	for i in $(seq 120); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.5
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid"
+		fail "harness/bench still ran 60 s after SIG$sig"
+	fi
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" = "$want" ] || fail "harness/bench exited $rc after SIG$sig, not $want: $(cat "$BATS_TEST_TMPDIR/bench.out")"
+	run cat "$BATS_TEST_TMPDIR/bench.out"
+	assert_line --partial "stopping the case running (s3-i1-apfoff-r1): it is not recorded"
+	# no record, whole or half, of the interrupted case; the run is not complete
+	d=$(ls -d "$RES"/*/)
+	d=${d%/}
+	run ls -A "$d/records"
+	assert_output ''
+	run grep -x complete=yes "$d/run.kv" "$d/manifest"
+	assert_failure
+	nothing_left
+	# the same command resumes the run and records the case, whole: it ran again, its
+	# migration to the end (whether the guest then finishes in time is the host's load)
+	BENCH_FAULT=postcopy-notice bench3 --profile "$p" --apf off
+	assert_success
+	assert_output --partial "resuming $d"
+	run cat "$d/records/s3-i1-apfoff-r1.rec"
+	assert_line --regexp '^state=(ok|timeout)$'
+	assert_line mig_status=completed
+	assert_line --regexp '^case_wall_s=[0-9]+$'
+	grep -qx complete=yes "$d/manifest"
+	nothing_left
+}
+
+@test "fault SIGINT in post-copy: harness/bench stops at once, exit 130, no record, nothing left; the run resumes" {
+	signal_in_postcopy INT 130
+}
+
+@test "fault SIGTERM in post-copy: harness/bench stops at once, exit 143, no record, nothing left; the run resumes" {
+	signal_in_postcopy TERM 143
 }

@@ -328,3 +328,47 @@ no_lab_process_left() {
 	run -0 "$LABCMD" run --timeout 300 --results "$BATS_TEST_TMPDIR/res2" -- true
 	[ ! -e "$BATS_TEST_TMPDIR/res2/kernel-splats.log" ]
 }
+
+# native_run RESULTS SCRIPT: lab_run_native of harness/lab (a run on this machine as the
+# KVM host) of the job "sh SCRIPT", its kernel log read from KMSG_SOURCE
+native_run() {
+	printf '%s\n' "$2" >"$BATS_TEST_TMPDIR/job.sh"
+	sh -c 'set -eu; TOP=$1; . "$TOP/harness/lib/common.sh"; . "$TOP/harness/lib/contract.sh"
+		. "$TOP/harness/lib/host/lab-run.sh"; install_traps
+		RUN_RESULTS=$2 RUN_TIMEOUT=60 RUN_PUTS="" RUN_CMD="'"'"'sh'"'"' '"'"'$3'"'"'"
+		lab_run_native "$TOP"' sh "$TOP" "$1" "$BATS_TEST_TMPDIR/job.sh"
+}
+
+@test "native: a kernel splat in this host's log while the command runs fails the run with it, as in the lab (a fake /dev/kmsg)" {
+	export KMSG_SOURCE=$BATS_TEST_TMPDIR/kmsg
+	# before the run: a splat that is not the run's, and a boot notice
+	printf '%s\n' '6,100,1000000,-;an old line' \
+		'4,101,2000000,-;WARNING: CPU: 0 PID: 1 at old.c:1 before_the_run' \
+		'4,102,2500000,-;Speculative Return Stack Overflow: WARNING: See https://example/srso.html' >"$KMSG_SOURCE"
+	res=$BATS_TEST_TMPDIR/res
+	# a run during which the kernel reports nothing: it passes, no splat file; a line a
+	# program wrote to /dev/kmsg (facility user: priority 12) is not the kernel's
+	run native_run "$res" "printf '%s\n' '6,103,3000000,-;kvm: a harmless line' '12,104,3100000,-;WARNING: CPU: 0 PID: 7 at user.c:1 written_by_a_program' >>'$KMSG_SOURCE'"
+	assert_success
+	[ ! -e "$res/kernel-splats.log" ]
+	# a WARN (with a continuation line, as /dev/kmsg has them) during the run: exit 1 with it
+	run native_run "$res" "printf '%s\n' '6,105,4000000,-;kvm: before it' '4,106,4500123,-;WARNING: CPU: 1 PID: 42 at arch/arm64/kvm/mmu.c:1 kvm_fault+0x1/0x2' ' SUBSYSTEM=fake' '4,107,4600000,-;Call trace:' >>'$KMSG_SOURCE'"
+	assert_failure 1
+	assert_output --partial "this host's kernel reported a bug during the run: [    4.500123] WARNING: CPU: 1 PID: 42 at arch/arm64/kvm/mmu.c:1 kvm_fault+0x1/0x2"
+	run cat "$res/kernel-splats.log"
+	assert_line --index 0 '[    4.500123] WARNING: CPU: 1 PID: 42 at arch/arm64/kvm/mmu.c:1 kvm_fault+0x1/0x2'
+	assert_line --index 1 '[    4.600000] Call trace:'
+	refute_output --partial before_the_run
+	refute_output --partial SUBSYSTEM
+	# a command that failed keeps its own status
+	run native_run "$res" "printf '%s\n' '0,108,5000000,-;Kernel panic - not syncing: fake' >>'$KMSG_SOURCE'; exit 3"
+	assert_failure 3
+	grep -q 'Kernel panic - not syncing: fake' "$res/kernel-splats.log"
+	# the next clean run in the same results directory has none
+	run native_run "$res" "true"
+	assert_success
+	[ ! -e "$res/kernel-splats.log" ]
+	rm -f "$BATS_TEST_TMPDIR/job.sh"
+	run find "$BATS_TEST_TMPDIR" -maxdepth 1 -name 'apf-*'
+	assert_output ''
+}

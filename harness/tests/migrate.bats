@@ -194,6 +194,7 @@ query-migrate" ]
 	[[ $stderr == *"migration failed (source status 'failed': Unable to write to socket: Broken pipe)"* ]]
 	[ "$(field mig_status)" = failed ]
 	[ "$(field mig_error_desc)" = "Unable to write to socket: Broken pipe" ]
+	[ "$(field mig_failure)" = "the source's migration status became 'failed'" ]
 }
 
 @test "migrate: timeout -> migrate_cancel, exit 124, mig_status=timeout" {
@@ -217,6 +218,87 @@ query-migrate" ]
 	QMP_TIMEOUT=0.5 run --separate-stderr "$MIG" --src "$SRC" --dst "$DST" --uri "$URI" --timeout 1
 	[ "$status" -ne 0 ]
 	[ $(($(now_ms) - t0)) -lt 5000 ]
+}
+
+@test "migrate: --start-file sets both sides up first and migrates only once the file appears" {
+	start_fake src "$FIXTURES/mig-src-completed"
+	start_fake dst "$FIXTURES/mig-dst"
+	go=$BATS_TEST_TMPDIR/go
+	"$MIG" --src "$SRC" --dst "$DST" --uri "$URI" --poll 20 --timeout 30 --start-file "$go" --out "$OUT" \
+		2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	echo "$pid" >"$BATS_TEST_TMPDIR/qemu-migrate.pid"
+	for _ in $(seq 100); do
+		grep -q 'ready: migrating when' "$BATS_TEST_TMPDIR/err" && break
+		sleep 0.1
+	done
+	# (time enough for a migrate that did not wait to send its command, under load too)
+	sleep 5
+	kill -0 "$pid"
+	# set up: capabilities on both sides, the destination listening; no migrate yet
+	grep -q '"execute": "migrate-incoming"' "$BATS_TEST_TMPDIR/dst.state/requests.log"
+	grep -q 'postcopy-ram' "$BATS_TEST_TMPDIR/src.state/requests.log"
+	run grep '"execute": "migrate"' "$BATS_TEST_TMPDIR/src.state/requests.log"
+	[ "$status" -ne 0 ]
+	: >"$go"
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" = 0 ] || { echo "migrate exited $rc: $(cat "$BATS_TEST_TMPDIR/err")"; false; }
+	grep -q '"execute": "migrate"' "$BATS_TEST_TMPDIR/src.state/requests.log"
+	[ "$(field mig_status)" = completed ]
+}
+
+@test "migrate: stopped (TERM) while it waits, it leaves no temporary directory" {
+	start_fake src "$FIXTURES/mig-src-completed"
+	start_fake dst "$FIXTURES/mig-dst"
+	mkdir -p "$BATS_TEST_TMPDIR/tmp"
+	TMPDIR=$BATS_TEST_TMPDIR/tmp "$MIG" --src "$SRC" --dst "$DST" --uri "$URI" --timeout 30 \
+		--start-file "$BATS_TEST_TMPDIR/never" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	echo "$pid" >"$BATS_TEST_TMPDIR/qemu-migrate.pid"
+	for _ in $(seq 100); do
+		grep -q 'ready: migrating when' "$BATS_TEST_TMPDIR/err" && break
+		sleep 0.1
+	done
+	[ -n "$(ls -A "$BATS_TEST_TMPDIR/tmp")" ]
+	kill -TERM "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" = 143 ]
+	[ -z "$(ls -A "$BATS_TEST_TMPDIR/tmp")" ] || { ls -la "$BATS_TEST_TMPDIR/tmp"; false; }
+}
+
+@test "migrate: --start-file that never appears -> exit 1 at the timeout, no migration" {
+	start_fake src "$FIXTURES/mig-src-completed"
+	start_fake dst "$FIXTURES/mig-dst"
+	run --separate-stderr "$MIG" --src "$SRC" --dst "$DST" --uri "$URI" --timeout 1 --start-file "$BATS_TEST_TMPDIR/never"
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"never did not appear within 1000 ms: no migration"* ]]
+	run grep '"execute": "migrate"' "$BATS_TEST_TMPDIR/src.state/requests.log"
+	[ "$status" -ne 0 ]
+}
+
+@test "migrate: QMP stops answering in post-copy -> failed after 3 polls without reply, not at the overall timeout" {
+	start_fake src "$FIXTURES/mig-src-qmp-hang"
+	start_fake dst "$FIXTURES/mig-dst"
+	t0=$(now_ms)
+	QMP_TIMEOUT=0.5 run --separate-stderr "$MIG" --src "$SRC" --dst "$DST" --uri "$URI" --poll 20 --timeout 20 --out "$OUT"
+	[ "$status" -eq 1 ]
+	# three polls of 0.5 s, not the 20 s of the migration's own deadline
+	t=$(($(now_ms) - t0))
+	[ "$t" -lt 15000 ] || { echo "${t} ms"; false; }
+	[ "$(field mig_status)" = failed ]
+	[ "$(field mig_failure)" = "the source's QMP monitor stopped answering: no reply to query-migrate within 0.5 s, 3 times in a row (last status 'postcopy-active')" ]
+	[ "$(field mig_postcopy)" = yes ]
+}
+
+@test "migrate: QMP answers query-migrate with errors in post-copy -> failed, naming QEMU's error" {
+	start_fake src "$FIXTURES/mig-src-qmp-error"
+	start_fake dst "$FIXTURES/mig-dst"
+	run --separate-stderr "$MIG" --src "$SRC" --dst "$DST" --uri "$URI" --poll 20 --timeout 600 --out "$OUT"
+	[ "$status" -eq 1 ]
+	[ "$(field mig_status)" = failed ]
+	[ "$(field mig_failure)" = "the source's QMP failed query-migrate 3 times in a row (last status 'postcopy-active'): query-migrate: GenericError: Parameter 'apf-fault' is unexpected" ]
 }
 
 @test "migrate: the destination refuses post-copy -> exit 1, nothing sent to the source" {

@@ -12,7 +12,8 @@
 #
 # mig_run inputs: MIG_SRC MIG_DST (QMP sockets), MIG_URI (unix:PATH), MIG_TIMEOUT_MS,
 # MIG_POLL_MS, MIG_POSTCOPY_AFTER_MS, MIG_BANDWIDTH (bytes/s, optional), MIG_OUT (file,
-# optional: stdout), MIG_RAW (directory, optional).
+# optional: stdout), MIG_RAW (directory, optional), MIG_START_FILE (optional: set up,
+# then migrate once it exists), MIG_FAULT (test hook: qmp-error).
 # mig_run returns 0 completed, 1 failed (QEMU's error-desc on stderr), 124 timeout.
 
 MIG_RC_FAILED=1
@@ -107,11 +108,23 @@ _mig_set_cap() { # SOCKET CAPABILITY
 		"{\"capabilities\": [{\"capability\": \"$2\", \"state\": true}]}" >/dev/null
 }
 
+# The source's query-migrate of each poll. The test hook (MIG_FAULT=qmp-error): once in
+# post-copy, it carries an argument QEMU refuses, so that QEMU answers each with an error.
+_mig_poll_src() {
+	if [ "${MIG_FAULT:-}" = qmp-error ] && [ "$_mr_seen_pc" = yes ]; then
+		qmp_exec "$MIG_SRC" query-migrate '{"apf-fault": "MIG_FAULT=qmp-error"}'
+	else
+		qmp_exec "$MIG_SRC" query-migrate
+	fi
+}
+
 mig_run() {
 	_mr_tmp=$(mktemp -d "${TMPDIR:-/tmp}/apf-mig.XXXXXX") || {
 		msg "cannot create a temporary directory"
 		return 1
 	}
+	# also when migrate is stopped (a signal, a caller that gives up): its traps run this
+	at_exit "rm -rf '$_mr_tmp'"
 	_mr_rc=0
 	_mig_run_in "$_mr_tmp" || _mr_rc=$?
 	rm -rf "$_mr_tmp"
@@ -128,6 +141,13 @@ _mig_run_in() {
 		}
 		: >"$MIG_RAW/src-progress.jsonl"
 	fi
+
+	# The set-up's QMP exchanges may wait three times QMP_TIMEOUT: they now run while the
+	# source guest boots (MIG_START_FILE), and a loaded emulated lab host took more than
+	# 10 s to answer one (issue 18); the polls below keep QMP_TIMEOUT.
+	_mr_qt=${QMP_TIMEOUT:-10}
+	_mr_qt3=$(($(qmp_seconds_to_ms "$_mr_qt") * 3))
+	QMP_TIMEOUT=$((_mr_qt3 / 1000)).$(printf '%03d' $((_mr_qt3 % 1000)))
 
 	# 1. capabilities: postcopy-ram on both sides (required), postcopy-blocktime on the
 	#    destination (required: it is what we measure) and on the source (if accepted).
@@ -152,7 +172,24 @@ _mig_run_in() {
 	_mr_uri_json=$(printf '%s' "$MIG_URI" | jq -R -c .) || return 1
 	log "destination: migrate-incoming $MIG_URI"
 	_mig_qmp destination "$MIG_DST" migrate-incoming "{\"uri\": $_mr_uri_json}" >/dev/null || return 1
-	_mr_requested=0 _mr_seen_pc=no _mr_pc_ms='' _mr_status=none _mr_qfail=0
+	# With MIG_START_FILE, all of the above is done before the guest needs migrating: only
+	# the migrate command stands between the word to go (the file appears) and the
+	# migration. Each QMP exchange costs seconds in the emulated lab host: done after the
+	# guest was up, they let a short workload end before the migration began (issue 18).
+	if [ -n "${MIG_START_FILE:-}" ]; then
+		log "ready: migrating when $MIG_START_FILE appears"
+		_mr_w=0
+		until [ -e "$MIG_START_FILE" ]; do
+			if [ "$_mr_w" -ge "$MIG_TIMEOUT_MS" ]; then
+				msg "$MIG_START_FILE did not appear within $MIG_TIMEOUT_MS ms: no migration"
+				return 1
+			fi
+			qmp_sleep_ms 100
+			_mr_w=$((_mr_w + 100))
+		done
+	fi
+	QMP_TIMEOUT=$_mr_qt
+	_mr_requested=0 _mr_seen_pc=no _mr_pc_ms='' _mr_status=none _mr_qfail=0 _mr_why=''
 	_mr_t0=$(qmp_now_ms)
 	if [ "$MIG_POSTCOPY_AFTER_MS" -eq 0 ]; then
 		# "immediately": on the same connection, or a small guest finishes in pre-copy first
@@ -169,21 +206,34 @@ _mig_run_in() {
 
 	# 3. poll the source until a terminal state or the deadline
 	: >"$_mr_dir/src.json"
+	_mr_qtmo=0
 	while :; do
 		_mr_elapsed=$(($(qmp_now_ms) - _mr_t0))
-		if qmp_exec "$MIG_SRC" query-migrate >"$_mr_dir/reply" 2>"$_mr_dir/reply.err"; then
+		if _mig_poll_src >"$_mr_dir/reply" 2>"$_mr_dir/reply.err"; then
 			cp "$_mr_dir/reply" "$_mr_dir/src.json"
 			[ -n "${MIG_RAW:-}" ] && cat "$_mr_dir/reply" >>"$MIG_RAW/src-progress.jsonl"
 			_mr_status=$(jq -r '.status // "none"' "$_mr_dir/reply") || _mr_status=none
-			_mr_qfail=0
+			_mr_qfail=0 _mr_qtmo=0
 		else
 			_mr_qrc=$?
-			# a slow reply is tolerated (the overall deadline applies); a dead source is not
-			if [ "$_mr_qrc" -ne "$QMP_RC_TIMEOUT" ]; then
-				_mr_qfail=$((_mr_qfail + 1))
+			cat "$_mr_dir/reply.err" >&2
+			_mr_qerr=$(sed -n '1s/^[^:]*: //p' "$_mr_dir/reply.err")
+			# One slow reply is tolerated (a loaded host); a monitor that has not answered
+			# three polls in a row (3 x QMP_TIMEOUT) has stopped: waiting for the overall
+			# deadline (the case's timeout) would only hide it. An error reply three times
+			# in a row, or a source that is gone, fails the migration too.
+			if [ "$_mr_qrc" -eq "$QMP_RC_TIMEOUT" ]; then
+				_mr_qtmo=$((_mr_qtmo + 1)) _mr_qfail=0
+				if [ "$_mr_qtmo" -ge 3 ]; then
+					_mr_why="the source's QMP monitor stopped answering: no reply to query-migrate within ${QMP_TIMEOUT:-10} s, 3 times in a row (last status '$_mr_status')"
+					msg "$_mr_why: giving up"
+					_mr_status=failed
+				fi
+			else
+				_mr_qfail=$((_mr_qfail + 1)) _mr_qtmo=0
 				if [ "$_mr_qfail" -ge 3 ]; then
-					cat "$_mr_dir/reply.err" >&2
-					msg "source: query-migrate keeps failing: giving up"
+					_mr_why="the source's QMP failed query-migrate 3 times in a row (last status '$_mr_status'): $_mr_qerr"
+					msg "$_mr_why: giving up"
 					_mr_status=failed
 				fi
 			fi
@@ -200,7 +250,9 @@ _mig_run_in() {
 		start-postcopy)
 			log "source: migrate-start-postcopy after $_mr_elapsed ms (status $_mr_status)"
 			_mr_requested=1
-			if ! qmp_exec "$MIG_SRC" migrate-start-postcopy >/dev/null; then
+			if ! qmp_exec "$MIG_SRC" migrate-start-postcopy >/dev/null 2>"$_mr_dir/reply.err"; then
+				cat "$_mr_dir/reply.err" >&2
+				_mr_why="migrate-start-postcopy failed: $(sed -n '1s/^[^:]*: //p' "$_mr_dir/reply.err")"
 				msg "source: migrate-start-postcopy failed: cancelling"
 				qmp_exec "$MIG_SRC" migrate_cancel >/dev/null
 				_mr_action=failed
@@ -220,6 +272,7 @@ _mig_run_in() {
 			msg "migrate_cancel failed (a post-copy migration cannot always be cancelled: the guest may be lost)"
 		qmp_exec "$MIG_SRC" query-migrate >"$_mr_dir/reply" 2>/dev/null && cp "$_mr_dir/reply" "$_mr_dir/src.json"
 		_mr_final=timeout
+		_mr_why="no end within $MIG_TIMEOUT_MS ms (source status '$_mr_status')"
 		;;
 	completed) _mr_final=completed ;;
 	*) _mr_final=failed ;;
@@ -252,9 +305,12 @@ _mig_run_in() {
 	if [ "$_mr_final" = completed ] && [ "$_mr_dstatus" = failed ]; then
 		msg "the source completed but the destination failed"
 		_mr_final=failed
+		_mr_why="the source completed but the destination's status is failed"
 	fi
 
-	# 5. the record
+	# 5. the record, with why a migration that did not complete failed, in words
+	[ "$_mr_final" != completed ] && [ -z "$_mr_why" ] &&
+		_mr_why="the source's migration status became '$_mr_status'"
 	if [ -n "${MIG_RAW:-}" ]; then
 		cp "$_mr_dir/src.json" "$MIG_RAW/src-query-migrate.json"
 		cp "$_mr_dir/dst.json" "$MIG_RAW/dst-query-migrate.json"
@@ -270,6 +326,7 @@ _mig_run_in() {
 		echo "mig_postcopy=$_mr_seen_pc"
 		[ -n "$_mr_pc_ms" ] && echo "mig_postcopy_start_ms=$_mr_pc_ms"
 		echo "mig_wall_ms=$_mr_wall"
+		[ -z "$_mr_why" ] || echo "mig_failure=$_mr_why"
 	} >"$_mr_dir/out"
 	if [ -n "${MIG_OUT:-}" ]; then
 		if ! { cp "$_mr_dir/out" "$MIG_OUT.tmp.$$" && mv -f "$MIG_OUT.tmp.$$" "$MIG_OUT"; }; then
