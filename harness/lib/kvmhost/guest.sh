@@ -121,7 +121,7 @@ guest_start() {
 		set -- qemu-system-aarch64 -M virt,gic-version=3 -cpu host -append "console=ttyAMA0 $_append"
 		;;
 	x86_64)
-		# no_timer_check: as the x86 lab host (lib/host/lab-run.sh), a guest of a slow
+		# no_timer_check: as the x86 lab host (its command line: lab-run.sh on the host), a guest of a slow
 		# (nested, emulated) host misses the boot-time timer check's ticks and panics
 		set -- qemu-system-x86_64 -M q35 -cpu host -L /usr/share/seabios -L /usr/share/qemu \
 			-append "console=ttyS0 no_timer_check $_append"
