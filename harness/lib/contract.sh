@@ -30,6 +30,9 @@ LAB_SERIAL_STORE=apf-store-      # virtio-blk serial prefix of a store disk (+ N
 LAB_STATUS_FILE=.rc              # the job's exit status
 LAB_TIMES_FILE=.lab.kv           # what /init measured: up_s, kernel, machine
 LAB_SPLAT_FILE=kernel-splats.log # the level's kernel log from its first splat on, if any
+# harness/lab's words for a lab host that vanished: no status, no power-off, no panic line
+# (QEMU runs it with -no-reboot, so a reset ends QEMU with status 0); harness/bench retries
+LAB_RESET_SILENT="the lab host reset without a message (a triple fault or an emulator fault)"
 # The kernel log lines that are splats (grep -E, "fatal " prefix stripped), in the suite layer
 LAB_SPLAT_PATTERNS=/suite/harness/lib/kernel-splat.patterns
 

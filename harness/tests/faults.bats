@@ -7,7 +7,7 @@
 #
 # Injection points: a profile and memory-cgroup profiles of the test's own
 # (harness/bench --profile FILE --cgroups DIR), and harness/bench's test hook
-# BENCH_FAULT (guest-panic, guest-hang, host-splat, swap-missing, and in post-copy qmp-error,
+# BENCH_FAULT (guest-panic, guest-hang, host-splat, swap-missing, lab-reset, and in post-copy qmp-error,
 # qmp-hang, dst-dies, postcopy-notice; harness/bench --help).
 
 load common
@@ -121,6 +121,21 @@ nothing_left() {
 	assert_line --regexp "^reason=the guest's kernel crashed: .*Kernel panic - not syncing: .* \(guest/console.log\)$"
 	refute_line --regexp '^(elapsed_ms|calc_count)='
 	grep -q 'sysrq' "$(dirname "$r")/../logs/s1-i1-apfoff-r1/guest/console.log"
+	nothing_left
+}
+
+@test "fault lab reset: the lab host resets without a word (the x86 lab's transient fault) -> the attempt kept, the case run again at once, counted retried" {
+	BENCH_FAULT=lab-reset bench --profile "$(profile CASE_TIMEOUT=300)" --apf off
+	assert_success
+	r=$(rec s1-i1-apfoff-r1)
+	run cat "$r.attempt-1"
+	assert_line state=failed
+	assert_line --regexp '^reason=the case ended with status 125 and no record: the lab host reset without a message \(a triple fault or an emulator fault\) \(logs/s1-i1-apfoff-r1/lab.log\)$'
+	run cat "$r"
+	assert_line state=ok
+	[ -d "$(dirname "$r")/../logs/s1-i1-apfoff-r1.attempt-1" ]
+	run "$TOP/harness/tables" "$(dirname "$(dirname "$r")")"
+	assert_output --regexp 'Run +Cases +oom +timeout +failed +invalid +splat +retried'$'\n''[^ ]+ +1 +0 +0 +0 +0 +0 +1'
 	nothing_left
 }
 

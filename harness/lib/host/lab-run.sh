@@ -275,7 +275,13 @@ lab_run() {
 	fi
 	if [ ! -f "$_res/$LAB_STATUS_FILE" ]; then
 		[ "$RUN_QUIET" = 1 ] && tail -n 20 "$_log" >&2
-		log "lab failure: the lab host returned no status (qemu exit $_status; log: $_log)"
+		# a clean power-off says so on the console; a reset (-no-reboot: QEMU exits 0) does not
+		if [ "$_status" = 0 ] && ! grep -q 'reboot: Power down' "$_tmp/console" &&
+			! tr -d '\r' <"$_tmp/console" | grep -qE 'Kernel panic|BUG:|Oops|general protection'; then
+			log "lab failure: the lab host returned no status: $LAB_RESET_SILENT (log: $_log)"
+		else
+			log "lab failure: the lab host returned no status (qemu exit $_status; log: $_log)"
+		fi
 		return 125
 	fi
 	_rc=$(cat "$_res/$LAB_STATUS_FILE")
