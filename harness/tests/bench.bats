@@ -451,4 +451,17 @@ known apf-enable-without-srcu"
 	{ cat "$log"; echo '[  300.000000] Unable to handle kernel NULL pointer dereference at virtual address 0'; echo '[  300.000001]  kvm_arch_async_enable+0x98/0x1ac'; } >"$BATS_TEST_TMPDIR/fatal.log"
 	run judge "$BATS_TEST_TMPDIR/fatal.log"
 	assert_line 'unknown Unable to handle kernel NULL pointer dereference at virtual address 0'
+	# the injection of a page-not-present notification: the same allocation under the lock
+	{ echo '[  478.482640] BUG: sleeping function called from invalid context at include/linux/sched/mm.h:201'
+		echo '[  478.489305]  kvm_sdei_inject+0x224/0x2b0'
+		echo '[  478.489353]  kvm_arch_async_page_not_present+0xb0/0x1a0'
+		echo '[  479.482640] BUG: sleeping function called from invalid context at include/linux/sched/mm.h:201'
+		echo '[  479.487353] in_atomic(): 1, irqs_disabled(): 0, non_block: 0, pid: 330'; } >"$BATS_TEST_TMPDIR/inject.log"
+	run judge "$BATS_TEST_TMPDIR/inject.log"
+	assert_output "known sdei-alloc-under-spinlock
+known sdei-alloc-under-spinlock (cut off)"
+	# a last report cut off before its call trace, with no earlier one like it, is unknown
+	tail -n 2 "$BATS_TEST_TMPDIR/inject.log" >"$BATS_TEST_TMPDIR/cut.log"
+	run judge "$BATS_TEST_TMPDIR/cut.log"
+	assert_output 'unknown BUG: sleeping function called from invalid context at include/linux/sched/mm.h:201'
 }

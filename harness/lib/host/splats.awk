@@ -1,6 +1,8 @@
 # Splits a KVM host's kernel-splats.log into its reports and judges each against the
 # known reports of the series' bugs (harness/lib/series-splats.known). Prints one line per
-# report: "known NAME" or "unknown FIRST-LINE" (without the timestamp).
+# report: "known NAME" or "unknown FIRST-LINE" (without the timestamp). The log is cut
+# after its first 400 lines (/init): a last report cut before its call trace is known only
+# if an earlier report of the log with the same first line was ("known NAME (cut off)").
 # awk -v patterns=lib/kernel-splat.patterns -v known=lib/series-splats.known -f splats.awk LOG
 BEGIN {
 	FS = "\t"
@@ -23,21 +25,29 @@ BEGIN {
 	}
 	FS = " "
 }
-function finish(    k, j, ok) {
+function finish(last,    k, j, trace) {
 	if (!nr)
 		return
+	nr = 0
 	for (k = 1; k <= nk && !fat; k++) {
 		if (head !~ khead[k])
 			continue
 		for (j = 1; j <= nl; j++)
 			if (body[j] ~ kfn[k]) {
 				print "known " kname[k]
-				nr = 0
+				seen[head] = kname[k]
 				return
 			}
 	}
+	trace = 0
+	for (j = 1; j <= nl; j++)
+		if (body[j] ~ /Call trace:/)
+			trace = 1
+	if (last && !trace && !fat && (head in seen)) {
+		print "known " seen[head] " (cut off)"
+		return
+	}
 	print "unknown " head
-	nr = 0
 }
 {
 	sub(/\r$/, "")
@@ -45,7 +55,7 @@ function finish(    k, j, ok) {
 	sub(/^\[ *[0-9]+\.[0-9]+\] /, "", line)
 	for (p = 1; p <= np; p++)
 		if (line ~ pat[p]) {
-			finish()
+			finish(0)
 			nr = 1
 			head = line
 			fat = isfatal[p]
@@ -55,4 +65,4 @@ function finish(    k, j, ok) {
 	if (nr)
 		body[++nl] = line
 }
-END { finish() }
+END { finish(1) }

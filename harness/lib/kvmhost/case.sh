@@ -66,10 +66,11 @@ qemu_version() {
 # specification's workload=): interrupts before and after, WL, dmesg, the command line.
 # A guest kernel with the arm64 APF series also counts the calls of its two async PF
 # handlers during WL (function tracer; apf_verify): page-not-present (the SDEI event) and
-# page-ready (the PPI). Elsewhere the functions do not exist and nothing is counted.
+# page-ready (the PPI). Elsewhere the functions do not exist and nothing is counted. The
+# trace is read before the tracer is switched off: switching it empties the buffer.
 workload_job() {
 	# shellcheck disable=SC2016
-	printf '%s\n' 't=/sys/kernel/tracing; mount -t tracefs none $t 2>/dev/null; if [ -f $t/set_ftrace_filter ] && echo "'"$GUEST_APF_HANDLERS"'" >$t/set_ftrace_filter 2>/dev/null; then echo 4096 >$t/buffer_size_kb; echo function >$t/current_tracer; : >$t/trace; fi; cat /proc/interrupts >"$RESULTS/irq.before"; '"$1"' >"$RESULTS/out.kv" 2>"$RESULTS/err"; echo $? >"$RESULTS/wl.rc"; cat /proc/interrupts >"$RESULTS/irq.after"; if [ "$(cat $t/current_tracer 2>/dev/null)" = function ]; then echo nop >$t/current_tracer; cat $t/trace >"$RESULTS/apf-handlers.trace"; fi; dmesg >"$RESULTS/dmesg"; cat /proc/cmdline >"$RESULTS/cmdline"'
+	printf '%s\n' 't=/sys/kernel/tracing; mount -t tracefs none $t 2>/dev/null; if [ -f $t/set_ftrace_filter ] && echo "'"$GUEST_APF_HANDLERS"'" >$t/set_ftrace_filter 2>/dev/null; then echo 4096 >$t/buffer_size_kb; echo function >$t/current_tracer; : >$t/trace; fi; cat /proc/interrupts >"$RESULTS/irq.before"; '"$1"' >"$RESULTS/out.kv" 2>"$RESULTS/err"; echo $? >"$RESULTS/wl.rc"; cat /proc/interrupts >"$RESULTS/irq.after"; if [ "$(cat $t/current_tracer 2>/dev/null)" = function ]; then echo 0 >$t/tracing_on; cat $t/trace >"$RESULTS/apf-handlers.trace"; echo nop >$t/current_tracer; echo 1 >$t/tracing_on; fi; dmesg >"$RESULTS/dmesg"; cat /proc/cmdline >"$RESULTS/cmdline"'
 }
 
 # The guest's async PF handlers of the arm64 series (arch/arm64/kernel/kvm.c of APF v4
