@@ -136,7 +136,10 @@ function unproven(    v, k, j) {
 	for (j = 1; j <= 3; j++)
 		if (!(k[j] in kline))
 			return "apf_verified=yes without the evidence (no " k[j] ")"
-	v = apf_unproven(darch[ndir], kv["apf"], kv["guest_no_kvmapf"], kv["guest_apf_enabled_cpus"], kv["guest_apf_irqs"])
+	v = apf_unproven(darch[ndir], kv["apf"], kv["guest_no_kvmapf"], kv["guest_apf_enabled_cpus"], kv["guest_apf_irqs"],
+		"guest_apf_notpresent" in kline ? kv["guest_apf_notpresent"] : "",
+		"host_apf_notpresent" in kline ? kv["host_apf_notpresent"] : "",
+		"host_apf_pageready" in kline ? kv["host_apf_pageready"] : "")
 	return v == "" ? "" : "apf_verified=yes, but the evidence does not prove it: " v
 }
 

@@ -109,9 +109,29 @@ bad_profile() {
 	[ ! -e "$res" ]
 }
 
-# verify WANT DIR [ARCH]: apf_verify as bench-case calls it (default arch x86_64)
+# verify WANT DIR [ARCH [REC]]: apf_verify as bench-case calls it (default arch x86_64),
+# with REC the case's record so far (the host's counts)
 verify() {
-	TOP=$TOP sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; apf_verify $1 '$2' ${3:-x86_64}"
+	TOP=$TOP sh -c "rec='${4:-}'; . '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; apf_verify $1 '$2' ${3:-x86_64}"
+}
+
+# arm_guest_dir NAME CMDLINE IRQ_BEFORE IRQ_AFTER DMESG NOTPRESENT PAGEREADY: an arm64
+# guest's results with the series' interrupt line and its handlers' function trace
+arm_guest_dir() {
+	d=$BATS_TEST_TMPDIR/$1
+	mkdir -p "$d"
+	printf 'console=ttyAMA0 acpi=force %s\n' "$2" >"$d/cmdline"
+	printf '           CPU0\n 11:  90  GICv3  27 Level  arch_timer\n 13:  %s  GICv3  20 Level  Asynchronous Page Fault\n' "$3" >"$d/irq.before"
+	printf '           CPU0\n 11:  99  GICv3  27 Level  arch_timer\n 13:  %s  GICv3  20 Level  Asynchronous Page Fault\n' "$4" >"$d/irq.after"
+	printf '%s\n' "$5" >"$d/dmesg"
+	: >"$d/apf-handlers.trace"
+	for _ in $(seq "$6"); do
+		echo ' testsuite-mem-80 [000] d.h1 12.5: kvm_async_pf_sdei_handler <-sdei_event_handler' >>"$d/apf-handlers.trace"
+	done
+	for _ in $(seq "$7"); do
+		echo ' <idle>-0 [000] d.h1 12.7: kvm_async_pf_irq_handler <-handle_percpu_devid_irq' >>"$d/apf-handlers.trace"
+	done
+	echo "$d"
 }
 
 guest_dir() {
@@ -156,21 +176,50 @@ guest_dir() {
 	[[ "$output" == *"apf_verified=no"* ]]
 }
 
-@test "APF verification: arm64 'Async PF enabled on CPU' counts as APF on, on arm64 only" {
-	d=$(guest_dir arm-on "" 0 0 "Async PF enabled on CPU0")
-	run verify on "$d" aarch64
+@test "APF verification: arm64 +APF needs APF enabled, both notifications and the host's agreeing counts" {
+	rec=$BATS_TEST_TMPDIR/rec
+	printf 'host_apf_notpresent=30\nhost_apf_pageready=33\n' >"$rec"
+	d=$(arm_guest_dir arm-on "" 1 26 "Async PF enabled on CPU0" 24 25)
+	run verify on "$d" aarch64 "$rec"
 	assert_line 'guest_apf_enabled_cpus=1'
+	assert_line 'guest_apf_irqs=25'
+	assert_line 'guest_apf_notpresent=24'
+	assert_line 'guest_apf_pageready_handled=25'
 	assert_line 'apf_verified=yes'
-	# on x86 the guest's page-ready interrupts are the evidence: the log line is not
-	run verify on "$d" x86_64
+	assert_line 'apf_evidence=+APF asked: no-kvmapf=no, APF enabled on 1 CPUs, 25 page-ready interrupts during the run, 24 page-not-present notifications (host sent 30 page-not-present, 33 page-ready in the case)'
+	# on x86 the guest's HYP interrupts are the evidence: the arm64 line is not
+	run verify on "$d" x86_64 "$rec"
+	assert_line 'apf_verified=yes'
+	# "enabled" alone is not APF: no page-not-present notification during the run
+	d=$(arm_guest_dir arm-np0 "" 1 26 "Async PF enabled on CPU0" 0 25)
+	run verify on "$d" aarch64 "$rec"
 	assert_line 'apf_verified=no'
-	assert_line 'apf_evidence=+APF asked: no-kvmapf=no, APF enabled on 1 CPUs, 0 page-ready interrupts during the run: +APF on x86_64 without page-ready interrupts during the run (guest_apf_irqs=0)'
-	# and on arm64 interrupts without the log line are not
-	d=$(guest_dir arm-irq "" 3 40 "booting")
-	run verify on "$d" aarch64
+	assert_line --partial ': +APF on arm64 without page-not-present notifications during the run (guest_apf_notpresent=0)'
+	# no page-ready interrupt during the run
+	d=$(arm_guest_dir arm-pr0 "" 1 1 "Async PF enabled on CPU0" 24 0)
+	run verify on "$d" aarch64 "$rec"
 	assert_line 'apf_verified=no'
-	d=$(guest_dir arm-off no-kvmapf 0 0 "Async PF enabled on CPU0")
-	run verify off "$d" aarch64
+	assert_line --partial 'without page-ready interrupts during the run (guest_apf_irqs=0)'
+	# the guest saw more than the host sent: the counts disagree
+	printf 'host_apf_notpresent=10\nhost_apf_pageready=33\n' >"$rec"
+	d=$(arm_guest_dir arm-more "" 1 26 "Async PF enabled on CPU0" 24 25)
+	run verify on "$d" aarch64 "$rec"
+	assert_line 'apf_verified=no'
+	assert_line --partial ': the guest received 24 page-not-present notifications, the host sent 10'
+	# no host counts (a host without the kprobes)
+	run verify on "$d" aarch64 "$BATS_TEST_TMPDIR/none"
+	assert_line 'apf_verified=no'
+	# -APF: no-kvmapf, nothing enabled, no notification of either kind
+	d=$(arm_guest_dir arm-off no-kvmapf 0 0 "booting" 0 0)
+	run verify off "$d" aarch64 "$rec"
+	assert_line 'apf_verified=yes'
+	assert_line 'guest_apf_notpresent=0'
+	d=$(arm_guest_dir arm-off-np no-kvmapf 0 0 "booting" 3 0)
+	run verify off "$d" aarch64 "$rec"
+	assert_line 'apf_verified=no'
+	assert_line --partial ': -APF but the guest received 3 page-not-present notifications'
+	d=$(arm_guest_dir arm-off-en no-kvmapf 0 0 "Async PF enabled on CPU0" 0 0)
+	run verify off "$d" aarch64 "$rec"
 	assert_line 'apf_verified=no'
 	assert_line --partial ': -APF but the guest enabled APF on 1 CPUs'
 }
@@ -403,4 +452,36 @@ teardown() {
 		umount "$BATS_TEST_TMPDIR/full"
 	fi
 	return 0
+}
+
+@test "host splats: the series' known bugs are named, any other report is not" {
+	judge() { awk -v patterns="$TOP/harness/lib/kernel-splat.patterns" \
+		-v known="$TOP/harness/lib/series-splats.known" -f "$TOP/harness/lib/host/splats.awk" "$1"; }
+	log=$BATS_TEST_DIRNAME/fixtures/splats/series-v4.log
+	run judge "$log"
+	assert_success
+	assert_output "known sdei-alloc-under-spinlock
+known apf-enable-without-srcu"
+	# the same first line from another caller is not the known bug
+	sed 's/kvm_sdei_hypercall+/kvm_vcpu_ioctl_foo+/' "$log" >"$BATS_TEST_TMPDIR/other.log"
+	run judge "$BATS_TEST_TMPDIR/other.log"
+	assert_line 'unknown BUG: sleeping function called from invalid context at mm/page_alloc.c:5169'
+	assert_line 'known apf-enable-without-srcu'
+	# a fatal report is never known, whatever its call trace
+	{ cat "$log"; echo '[  300.000000] Unable to handle kernel NULL pointer dereference at virtual address 0'; echo '[  300.000001]  kvm_arch_async_enable+0x98/0x1ac'; } >"$BATS_TEST_TMPDIR/fatal.log"
+	run judge "$BATS_TEST_TMPDIR/fatal.log"
+	assert_line 'unknown Unable to handle kernel NULL pointer dereference at virtual address 0'
+	# the injection of a page-not-present notification: the same allocation under the lock
+	{ echo '[  478.482640] BUG: sleeping function called from invalid context at include/linux/sched/mm.h:201'
+		echo '[  478.489305]  kvm_sdei_inject+0x224/0x2b0'
+		echo '[  478.489353]  kvm_arch_async_page_not_present+0xb0/0x1a0'
+		echo '[  479.482640] BUG: sleeping function called from invalid context at include/linux/sched/mm.h:201'
+		echo '[  479.487353] in_atomic(): 1, irqs_disabled(): 0, non_block: 0, pid: 330'; } >"$BATS_TEST_TMPDIR/inject.log"
+	run judge "$BATS_TEST_TMPDIR/inject.log"
+	assert_output "known sdei-alloc-under-spinlock
+known sdei-alloc-under-spinlock (cut off)"
+	# a last report cut off before its call trace, with no earlier one like it, is unknown
+	tail -n 2 "$BATS_TEST_TMPDIR/inject.log" >"$BATS_TEST_TMPDIR/cut.log"
+	run judge "$BATS_TEST_TMPDIR/cut.log"
+	assert_output 'unknown BUG: sleeping function called from invalid context at include/linux/sched/mm.h:201'
 }

@@ -539,7 +539,7 @@ evidence_run() {
 	assert_success
 }
 
-@test "evidence: per architecture: x86 needs page-ready interrupts, arm64 'Async PF enabled on CPU'" {
+@test "evidence: per architecture: x86 needs page-ready interrupts, arm64 the series' evidence" {
 	evidence_run
 	# on x86 "Async PF enabled" does not count: that is arm64's evidence
 	sed -i 's/^guest_apf_irqs=.*/guest_apf_irqs=0/; s/^guest_apf_enabled_cpus=.*/guest_apf_enabled_cpus=1/' "$R/s1-i1-apfon-r1.rec"
@@ -547,8 +547,14 @@ evidence_run() {
 	assert_success
 	assert_line --regexp '^ +1 +time \(ms\) +Amean +3/2 +1100 +875 '
 	assert_line --partial 's1-i1-apfon-r1.rec: unproven: apf_verified=yes, but the evidence does not prove it: +APF on x86_64 without page-ready interrupts'
-	# the same record in an arm64 run is proven: the series' guest logs "Async PF enabled"
+	# the same record in an arm64 run is not proven by "Async PF enabled" alone
 	sed -i 's/^arch=.*/arch=arm64/' "$BATS_TEST_TMPDIR/run/manifest"
+	rm -rf "$OUT"
+	run "$T" --out "$OUT" "$BATS_TEST_TMPDIR/run"
+	assert_line --partial "s1-i1-apfon-r1.rec: unproven: apf_verified=yes, but the evidence does not prove it: +APF on arm64 without a count of the guest's page-not-present notifications (no guest_apf_notpresent)"
+	# with both notifications during the run, and the host's counts, it is
+	sed -i 's/^guest_apf_irqs=.*/guest_apf_irqs=4/' "$R/s1-i1-apfon-r1.rec"
+	printf 'guest_apf_notpresent=5\nhost_apf_notpresent=6\nhost_apf_pageready=9\n' >>"$R/s1-i1-apfon-r1.rec"
 	rm -rf "$OUT"
 	run "$T" --out "$OUT" "$BATS_TEST_TMPDIR/run"
 	assert_line --regexp '^ +1 +time \(ms\) +Amean +3/1 +1100 +800 +-27\.3% '
@@ -567,18 +573,17 @@ evidence_run() {
 }
 
 @test "evidence: bench-case's verdict is the same rule (lib/apf-evidence.awk)" {
-	ev() { awk -v apf_evidence_cli=1 -v arch="$1" -v apf="$2" -v nokvmapf="$3" -v cpus="$4" -v irqs="$5" -f "$TOP/harness/lib/apf-evidence.awk"; }
+	ev() { awk -v apf_evidence_cli=1 -v arch="$1" -v apf="$2" -v nokvmapf="$3" -v cpus="$4" -v irqs="$5" \
+		-v np="${6:-}" -v hnp="${7:-}" -v hpr="${8:-}" -f "$TOP/harness/lib/apf-evidence.awk"; }
 	run ev x86_64 on no 0 5
 	assert_output ''
 	run ev amd64 on no 0 5
-	assert_output ''
-	run ev aarch64 on no 1 0
 	assert_output ''
 	run ev arm64 off yes 0 0
 	assert_output ''
 	run ev x86_64 on no 3 0
 	assert_output '+APF on x86_64 without page-ready interrupts during the run (guest_apf_irqs=0)'
-	run ev arm64 on no 0 9
+	run ev arm64 on no 0 9 4 10 20
 	assert_output "+APF on arm64 without 'Async PF enabled on CPU' in the guest's log (guest_apf_enabled_cpus=0)"
 	run ev x86_64 on yes 0 5
 	assert_output '+APF but the guest booted with no-kvmapf'
@@ -588,6 +593,44 @@ evidence_run() {
 	assert_output "guest_apf_irqs is '-1', not a count"
 	run ev riscv64 on no 1 1
 	assert_output "no APF evidence rule for the architecture 'riscv64'"
+}
+
+@test "evidence: arm64 +APF needs both notifications during the run, and the host's counts agree" {
+	ev() { awk -v apf_evidence_cli=1 -v arch="$1" -v apf="$2" -v nokvmapf="$3" -v cpus="$4" -v irqs="$5" \
+		-v np="${6:-}" -v hnp="${7:-}" -v hpr="${8:-}" -f "$TOP/harness/lib/apf-evidence.awk"; }
+	run ev aarch64 on no 1 5 3 10 20
+	assert_output ''
+	run ev arm64 on no 2 20 10 10 20
+	assert_output ''
+	# enabled is not enough: the log line alone was the old rule
+	run ev arm64 on no 1 5
+	assert_output "+APF on arm64 without a count of the guest's page-not-present notifications (no guest_apf_notpresent)"
+	run ev arm64 on no 1 5 0 10 20
+	assert_output '+APF on arm64 without page-not-present notifications during the run (guest_apf_notpresent=0)'
+	run ev arm64 on no 1 0 3 10 20
+	assert_output '+APF on arm64 without page-ready interrupts during the run (guest_apf_irqs=0)'
+	run ev arm64 on no 1 5 3 "" 20
+	assert_output "+APF on arm64 without the host's counts of notifications sent (host_apf_notpresent='', host_apf_pageready='20')"
+	run ev arm64 on no 1 5 3 2 20
+	assert_output 'the guest received 3 page-not-present notifications, the host sent 2'
+	run ev arm64 on no 1 25 3 10 20
+	assert_output 'the guest received 25 page-ready interrupts, the host sent 20'
+	run ev arm64 on no 1 5 x 10 20
+	assert_output "guest_apf_notpresent is 'x', not a count"
+	# -APF: no notification of either kind; a record without the count is judged as before
+	run ev arm64 off yes 0 0 4
+	assert_output '-APF but the guest received 4 page-not-present notifications'
+	run ev arm64 off yes 0 0 0 0 3
+	assert_output ''
+	run ev arm64 off yes 0 0
+	assert_output ''
+	# the same keys in the tables: a +APF record with page-ready but no page-not-present
+	R=$BATS_TEST_TMPDIR/cand
+	cp -r "$FIX/kernel-candidate" "$R"
+	sed -i 's/^guest_apf_notpresent=.*/guest_apf_notpresent=0/' "$R/records/s1-i1-apfon-r1.rec"
+	run "$T" --out "$BATS_TEST_TMPDIR/o" "$R"
+	assert_success
+	assert_line "  $R/records/s1-i1-apfon-r1.rec: unproven: apf_verified=yes, but the evidence does not prove it: +APF on arm64 without page-not-present notifications during the run (guest_apf_notpresent=0)"
 }
 
 @test "numbers: negative, too large, exponents and leading zeros are bad input, file and line named" {

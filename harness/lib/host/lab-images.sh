@@ -139,6 +139,11 @@ lab_build_system() {
 			if [ -f "$_root$_real" ]; then cp "$_root$_real" "$_img$_rel"; fi
 		done
 	fi
+	if [ "$_arch" = arm64 ] && [ -f "$_root/usr/share/qemu-efi-aarch64/QEMU_EFI.fd" ]; then
+		# UEFI for the nested guests of a host with the APF series (guest --uefi)
+		mkdir -p "$_img/usr/share/qemu-efi-aarch64"
+		cp "$_root/usr/share/qemu-efi-aarch64/QEMU_EFI.fd" "$_img/usr/share/qemu-efi-aarch64/"
+	fi
 	mkdir -p "${LAB_SYSTEM_CPIO%/*}"
 	rm -f "${LAB_SYSTEM_CPIO%/*}/system-$LAB_KERNEL_ID-"*
 	_store=""
@@ -239,6 +244,7 @@ lab_build_suite() {
 	_top=$1
 	_out=$2
 	make -s -C "$_top/harness/probe" ARCH_TARGET="$3" >&2 || die "building the KVM probe failed"
+	make -s -C "$_top/harness/apf-vmm" ARCH_TARGET="$3" >&2 || die "building apf-vmm failed"
 	_img=""
 	make_tmpdir _img suite
 	mkdir -p "$_img/suite"
@@ -247,6 +253,10 @@ lab_build_suite() {
 	(cd "$_top" && tar -cf - harness/kvmhost $_shared harness/lib/kvmhost cgroups) |
 		(cd "$_img/suite" && tar -xf -)
 	cp "$_top/harness/probe/build/$3/kvm-cap" "$_img/suite/harness/kvmhost/kvm-cap"
+	for _f in apf-vmm apf-vmm.so sdei-boot.efi; do
+		[ -f "$_top/harness/apf-vmm/build/$3/$_f" ] || continue
+		cp "$_top/harness/apf-vmm/build/$3/$_f" "$_img/suite/harness/kvmhost/$_f"
+	done
 	ln -s harness/kvmhost "$_img/suite/bin"
 	make_cpio "$_img" "$_out"
 	rm -rf "$_img"

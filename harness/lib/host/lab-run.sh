@@ -330,6 +330,7 @@ kmsg_splats() {
 lab_run_native() {
 	_top=$1
 	make -s -C "$_top/harness/probe" ARCH_TARGET=host >&2 || die "building the KVM probe failed"
+	make -s -C "$_top/harness/apf-vmm" ARCH_TARGET=host >&2 || die "building apf-vmm failed"
 	make_tmpdir _tmp native
 	_res=$(lab_results_dir "$_top")
 	stage_puts "$_tmp"
@@ -343,7 +344,7 @@ lab_run_native() {
 	_t0=$NOW_CS
 	(
 		cd "$_tmp" || exit 125
-		export RESULTS="$_res" PATH="$_top/harness/kvmhost:$_top/harness/probe/build/host:$PATH"
+		export RESULTS="$_res" PATH="$_top/harness/kvmhost:$_top/harness/probe/build/host:$_top/harness/apf-vmm/build/host:$PATH"
 		_c=0
 		eval "timeout -k 5 $RUN_TIMEOUT $RUN_CMD" </dev/null || _c=$?
 		echo "$_c" >"$_tmp/$LAB_STATUS_FILE"

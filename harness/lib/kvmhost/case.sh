@@ -64,10 +64,18 @@ qemu_version() {
 
 # The command the guest runs around the workload command line WL (the case
 # specification's workload=): interrupts before and after, WL, dmesg, the command line.
+# A guest kernel with the arm64 APF series also counts the calls of its two async PF
+# handlers during WL (function tracer; apf_verify): page-not-present (the SDEI event) and
+# page-ready (the PPI). Elsewhere the functions do not exist and nothing is counted. The
+# trace is read before the tracer is switched off: switching it empties the buffer.
 workload_job() {
 	# shellcheck disable=SC2016
-	printf '%s\n' 'cat /proc/interrupts >"$RESULTS/irq.before"; '"$1"' >"$RESULTS/out.kv" 2>"$RESULTS/err"; echo $? >"$RESULTS/wl.rc"; cat /proc/interrupts >"$RESULTS/irq.after"; dmesg >"$RESULTS/dmesg"; cat /proc/cmdline >"$RESULTS/cmdline"'
+	printf '%s\n' 't=/sys/kernel/tracing; mount -t tracefs none $t 2>/dev/null; if [ -f $t/set_ftrace_filter ] && echo "'"$GUEST_APF_HANDLERS"'" >$t/set_ftrace_filter 2>/dev/null; then echo 4096 >$t/buffer_size_kb; echo function >$t/current_tracer; : >$t/trace; fi; cat /proc/interrupts >"$RESULTS/irq.before"; '"$1"' >"$RESULTS/out.kv" 2>"$RESULTS/err"; echo $? >"$RESULTS/wl.rc"; cat /proc/interrupts >"$RESULTS/irq.after"; if [ "$(cat $t/current_tracer 2>/dev/null)" = function ]; then echo 0 >$t/tracing_on; cat $t/trace >"$RESULTS/apf-handlers.trace"; echo nop >$t/current_tracer; echo 1 >$t/tracing_on; fi; dmesg >"$RESULTS/dmesg"; cat /proc/cmdline >"$RESULTS/cmdline"'
 }
+
+# The guest's async PF handlers of the arm64 series (arch/arm64/kernel/kvm.c of APF v4
+# 14/15): the SDEI handler of page-not-present, the interrupt handler of page-ready.
+GUEST_APF_HANDLERS="kvm_async_pf_sdei_handler kvm_async_pf_irq_handler"
 
 host_vm_counters() {
 	awk '$1 == "pswpin" || $1 == "pswpout" || $1 == "pgmajfault" { printf "%s=%s ", $1, $2 }' /proc/vmstat
@@ -126,15 +134,27 @@ apf_verify() {
 		$(irq_count "$_d/irq.before" 'Asynchronous Page Fault|^ *HYP:')))
 	_nokvmapf=no
 	grep -qw no-kvmapf "$_d/cmdline" 2>/dev/null && _nokvmapf=yes
+	# arm64 with the series: the guest's page-not-present notifications (its SDEI handler's
+	# calls) and the host's counts of what it sent (host_trace_counts, already in $rec)
+	_np=""
+	if [ -f "$_d/apf-handlers.trace" ]; then
+		_np=$(grep -c ' kvm_async_pf_sdei_handler' "$_d/apf-handlers.trace")
+		echo "guest_apf_notpresent=$_np"
+		echo "guest_apf_pageready_handled=$(grep -c ' kvm_async_pf_irq_handler' "$_d/apf-handlers.trace")"
+	fi
+	_hnp=$(kv_get "${rec:-/dev/null}" host_apf_notpresent 2>/dev/null) || _hnp=""
+	_hpr=$(kv_get "${rec:-/dev/null}" host_apf_pageready 2>/dev/null) || _hpr=""
 	echo "guest_apf_enabled_cpus=${_cpus:-0}"
 	echo "guest_apf_irqs=$_irqs"
 	echo "guest_no_kvmapf=$_nokvmapf"
 	_why=$(awk -v apf_evidence_cli=1 -v arch="$3" -v apf="$_want" -v nokvmapf="$_nokvmapf" \
-		-v cpus="${_cpus:-0}" -v irqs="$_irqs" -f "${TOP:?}/harness/lib/apf-evidence.awk") ||
+		-v cpus="${_cpus:-0}" -v irqs="$_irqs" -v np="$_np" -v hnp="$_hnp" -v hpr="$_hpr" \
+		-f "${TOP:?}/harness/lib/apf-evidence.awk") ||
 		_why="the APF evidence rule could not be applied"
 	_sign=+
 	[ "$_want" = on ] || _sign=-
 	_seen="${_sign}APF asked: no-kvmapf=$_nokvmapf, APF enabled on ${_cpus:-0} CPUs, $_irqs page-ready interrupts during the run"
+	[ -n "$_np" ] && _seen="$_seen, $_np page-not-present notifications (host sent ${_hnp:-?} page-not-present, ${_hpr:-?} page-ready in the case)"
 	if [ -z "$_why" ]; then
 		echo "apf_verified=yes"
 		echo "apf_evidence=$_seen"
@@ -157,12 +177,22 @@ trace_dir() {
 	[ -f /sys/kernel/tracing/trace ] && echo /sys/kernel/tracing
 }
 
+# The arm64 series adds no tracepoint of its own: its host functions that send the two
+# notifications are counted with kprobes (APF v4 07/15 and 08/15), when they exist.
+HOST_APF_KPROBES="notpresent:kvm_arch_async_page_not_present pageready:kvm_arch_async_page_present"
+
 trace_start() {
 	_t=$(trace_dir) || return 0
 	[ -n "$_t" ] || return 0
 	echo 16384 >"$_t/buffer_size_kb" 2>/dev/null
 	for _e in $APF_EVENTS; do
 		[ -f "$_t/events/kvm/$_e/enable" ] && echo 1 >"$_t/events/kvm/$_e/enable"
+	done
+	for _k in $HOST_APF_KPROBES; do
+		grep -q " ${_k#*:}\$" /proc/kallsyms 2>/dev/null || continue
+		echo "-:apf_suite/${_k%%:*}" >>"$_t/kprobe_events" 2>/dev/null
+		echo "p:apf_suite/${_k%%:*} ${_k#*:}" >>"$_t/kprobe_events" 2>/dev/null &&
+			echo 1 >"$_t/events/apf_suite/${_k%%:*}/enable"
 	done
 	: >"$_t/trace"
 	return 0
@@ -172,12 +202,19 @@ trace_counts() {
 	_t=$(trace_dir)
 	if [ -z "$_t" ] || [ ! -d "$_t/events/kvm/kvm_async_pf_ready" ]; then
 		echo "host_trace=unavailable"
-		return 0
+	else
+		for _e in $APF_EVENTS; do
+			[ -d "$_t/events/kvm/$_e" ] || continue
+			echo "host_trace_$_e=$(grep -c " $_e:" "$_t/trace")"
+			echo 0 >"$_t/events/kvm/$_e/enable"
+		done
 	fi
-	for _e in $APF_EVENTS; do
-		[ -d "$_t/events/kvm/$_e" ] || continue
-		echo "host_trace_$_e=$(grep -c " $_e:" "$_t/trace")"
-		echo 0 >"$_t/events/kvm/$_e/enable"
+	[ -n "$_t" ] || return 0
+	for _k in $HOST_APF_KPROBES; do
+		[ -d "$_t/events/apf_suite/${_k%%:*}" ] || continue
+		echo "host_apf_${_k%%:*}=$(grep -c " ${_k%%:*}: (" "$_t/trace")"
+		echo 0 >"$_t/events/apf_suite/${_k%%:*}/enable"
+		echo "-:apf_suite/${_k%%:*}" >>"$_t/kprobe_events" 2>/dev/null
 	done
 	_lost=$(awk '/entries-in-buffer/ { print 0 } /overrun:/ { sub(/.*overrun: /, ""); print $1 + 0 }' \
 		"$_t/per_cpu/cpu0/stats" 2>/dev/null | tail -n 1)

@@ -16,6 +16,8 @@ guest_parse_options() {
 	G_RESULTS=""
 	G_QUIET=0
 	G_WORKLOAD=""
+	G_UEFI=0
+	G_APF_VMM=0
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--dir | --mem | --smp | --append | --with | --qmp | --incoming | --wrap | --timeout | --results | --workload)
@@ -41,6 +43,8 @@ guest_parse_options() {
 			shift 2
 			;;
 		--quiet) G_QUIET=1; shift ;;
+		--uefi) G_UEFI=1; shift ;;
+		--apf-vmm) G_APF_VMM=1; shift ;;
 		--) shift; break ;;
 		*) usage_error "$_sub: unknown option '$1' (the command goes after --)" ;;
 		esac
@@ -73,6 +77,8 @@ guest_parse_options() {
 	x86_64 | amd64) G_ARCH=x86_64 ;;
 	*) usage_error "unsupported guest architecture '$G_ARCH'" ;;
 	esac
+	[ "$G_ARCH" = arm64 ] || [ "$G_UEFI$G_APF_VMM" = 00 ] ||
+		usage_error "--uefi and --apf-vmm are for arm64 guests (the APF series), not $G_ARCH"
 }
 
 # The guest initramfs for this run: image, kernel modules, the job, the tools asked for
@@ -106,6 +112,24 @@ guest_virtio_bus() {
 	esac
 }
 
+# The UEFI firmware of an arm64 --uefi guest (Debian's qemu-efi-aarch64, in the lab image)
+# and the UEFI program it runs first, sdei-boot.efi (harness/apf-vmm), which adds the ACPI
+# SDEI table QEMU cannot (no -acpitable on arm) and boots the guest kernel, given to it as
+# the fw_cfg file opt/org.apf-suite/linux.
+guest_uefi_files() {
+	_fw=""
+	for _f in "${GUEST_UEFI_FIRMWARE:-}" /usr/share/qemu-efi-aarch64/QEMU_EFI.fd; do
+		[ -n "$_f" ] && [ -f "$_f" ] && { _fw=$_f; break; }
+	done
+	_shim=""
+	for _f in "${GUEST_SDEI_BOOT:-}" "${TOP:?}/harness/kvmhost/sdei-boot.efi" \
+		"$TOP/harness/apf-vmm/build/host/sdei-boot.efi"; do
+		[ -n "$_f" ] && [ -f "$_f" ] && { _shim=$_f; break; }
+	done
+	[ -n "$_fw" ] || die "--uefi: no UEFI firmware (/usr/share/qemu-efi-aarch64/QEMU_EFI.fd, or GUEST_UEFI_FIRMWARE)"
+	[ -n "$_shim" ] || die "--uefi: no sdei-boot.efi (make -C harness/apf-vmm, or GUEST_SDEI_BOOT)"
+}
+
 guest_level() {
 	_l=$(lab_cmdline_get "$LAB_KEY_LEVEL")
 	echo $((${_l:-0} + 1))
@@ -113,25 +137,37 @@ guest_level() {
 
 guest_start() {
 	mkdir -p "$G_DIR"
-	rm -f "$G_DIR/console" "$G_DIR/results.tar" "$G_DIR/pid" "$G_DIR/qemu.pid" "$G_DIR/qemu.out"
+	rm -f "$G_DIR/console" "$G_DIR/results.tar" "$G_DIR/pid" "$G_DIR/qemu.pid" "$G_DIR/qemu.out" \
+		"$G_DIR/apf-vmm.log"
 	guest_initrd
 	_append="panic=-1 quiet $LAB_KEY_LEVEL=$(guest_level) $G_APPEND${G_WORKLOAD:+ $LAB_KEY_WORKLOAD=$G_WORKLOAD}"
 	case $G_ARCH in
 	arm64)
-		set -- qemu-system-aarch64 -M virt,gic-version=3 -cpu host -append "console=ttyAMA0 $_append"
+		if [ "$G_UEFI" = 1 ]; then
+			# UEFI and ACPI, plus the SDEI table QEMU's virt machine lacks: what the APF
+			# series' guest needs to find SDEI and map its PPI (harness/ARM64-APF.md)
+			guest_uefi_files
+			set -- qemu-system-aarch64 -M virt,gic-version=3 -cpu host -bios "$_fw" \
+				-kernel "$_shim" -fw_cfg "name=opt/org.apf-suite/linux,file=$G_IMAGES/kernel" \
+				-append "console=ttyAMA0 acpi=force $_append"
+		else
+			set -- qemu-system-aarch64 -M virt,gic-version=3 -cpu host -kernel "$G_IMAGES/kernel" \
+				-append "console=ttyAMA0 $_append"
+		fi
+		[ "$G_APF_VMM" = 1 ] && set -- apf-vmm --log "$G_DIR/apf-vmm.log" -- "$@"
 		;;
 	x86_64)
 		# no_timer_check: as the x86 lab host (its command line: lab-run.sh on the host), a guest of a slow
 		# (nested, emulated) host misses the boot-time timer check's ticks and panics
 		set -- qemu-system-x86_64 -M q35 -cpu host -L /usr/share/seabios -L /usr/share/qemu \
-			-append "console=ttyS0 no_timer_check $_append"
+			-kernel "$G_IMAGES/kernel" -append "console=ttyS0 no_timer_check $_append"
 		;;
 	esac
 	set -- "$@" -accel kvm -smp "$G_SMP" -m "$G_MEM" -nodefaults -display none -no-reboot \
 		-chardev "file,id=con,path=$G_DIR/console" -serial chardev:con \
 		-device "virtio-serial-$(guest_virtio_bus)" -chardev "file,id=res,path=$G_DIR/results.tar" \
 		-device "virtserialport,chardev=res,name=$LAB_RESULTS_PORT" \
-		-kernel "$G_IMAGES/kernel" -initrd "$G_DIR/initrd" -pidfile "$G_DIR/pid"
+		-initrd "$G_DIR/initrd" -pidfile "$G_DIR/pid"
 	[ -n "$G_QMP" ] && set -- "$@" -qmp "unix:$G_QMP,server=on,wait=off"
 	[ -n "$G_INCOMING" ] && set -- "$@" -incoming "$G_INCOMING"
 	now_cs
@@ -177,6 +213,7 @@ guest_wait() {
 	done
 	cp "$G_DIR/console" "$_res/console.log" 2>/dev/null || true
 	cp "$G_DIR/qemu.out" "$_res/qemu.log" 2>/dev/null || true
+	[ -f "$G_DIR/apf-vmm.log" ] && cp "$G_DIR/apf-vmm.log" "$_res/apf-vmm.log"
 	if [ "$WATCH_TIMED_OUT" = 1 ]; then
 		log "TIMEOUT after ${G_TIMEOUT}s: the guest was killed (console: $_res/console.log)"
 		return 124

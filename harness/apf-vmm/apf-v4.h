@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The VMM's side of arm64 KVM async PF, as the APF v4 series defines it
+ * ("[PATCH v4 10/15] KVM: arm64: Support async PF ioctl commands" and
+ * "[PATCH v4 11/15] KVM: arm64: Export async PF capability" of "Support
+ * Asynchronous Page Fault", 2021-08-15, paired with SDEI v4). The series was
+ * never merged, so no uapi header has these: they are facts of that version,
+ * written down here (harness/ARM64-APF.md). Other versions use other ioctl
+ * numbers (v2 0xc9, v3 0xcd): this helper speaks v4 only.
+ */
+#ifndef APF_V4_H
+#define APF_V4_H
+
+#include <stdint.h>
+#include <linux/ioctl.h>
+
+#define APF_V4_KVMIO			0xAE
+/* 16 bytes: a u32 command, 4 bytes of padding, a 64-bit union at offset 8 */
+struct apf_v4_cmd {
+	uint32_t cmd;
+	uint32_t pad;
+	union {
+		uint32_t version;
+		uint64_t sdei;
+		uint32_t irq;
+		uint64_t control;
+	};
+};
+/* _IOWR(KVMIO, 0xcf, 16 bytes) = 0xC010AECF, on the VM fd and on the vCPU fds */
+#define APF_V4_IOCTL			_IOWR(APF_V4_KVMIO, 0xcf, struct apf_v4_cmd)
+
+/* commands: GET_VERSION on the VM fd only, the others on a vCPU fd only */
+#define APF_V4_GET_VERSION		0
+#define APF_V4_GET_SDEI			1
+#define APF_V4_GET_IRQ			2
+#define APF_V4_GET_CONTROL		3
+#define APF_V4_SET_SDEI			4
+#define APF_V4_SET_IRQ			5
+#define APF_V4_SET_CONTROL		6
+
+/* what GET_VERSION answers: 1.0.0, one byte each */
+#define APF_V4_VERSION			0x010000u
+/*
+ * The SDEI event KVM adds to every VM when the APF series is applied (private,
+ * critical; "[PATCH v4 11/15]"). The page-not-present notification is injected
+ * as the event the VMM sets with SET_SDEI; it must be one of the VM's events.
+ */
+#define APF_V4_SDEI_EVENT		0x40400001u
+/*
+ * The page-ready interrupt: an INTID the VMM chooses (KVM accepts any value).
+ * The guest maps it with ACPI GSI registration as a per-CPU, level-high
+ * interrupt, so it must be a PPI (16..31) that no device of QEMU's "virt"
+ * machine uses: virt takes 23 (PMU), 25 (GIC maintenance), 26..30 (timers).
+ */
+#define APF_V4_DEFAULT_IRQ		20u
+
+#endif

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * apf-vmm: run QEMU as the APF v4 series expects of a VMM (harness/ARM64-APF.md).
+ *
+ *   apf-vmm --check
+ *   apf-vmm [--sdei NUM] [--irq INTID] [--log FILE] -- QEMU [ARGS...]
+ *
+ * First it asks this host's KVM whether it carries APF v4: it creates a scratch
+ * VM and sends KVM_ARM_ASYNC_PF_COMMAND GET_VERSION (0xC010AECF) to it, which
+ * must answer 0 with version 0x10000. Then (not with --check) it runs QEMU with
+ * apf-vmm.so (the file beside this one) preloaded: that library sets, on each
+ * vCPU before its first KVM_RUN, the SDEI event of the page-not-present
+ * notifications (default 0x40400001, the event KVM adds with the series) and
+ * the PPI of the page-ready ones (default INTID 20).
+ *
+ * Exit: --check 0 when the host has APF v4; 4 with one line on stderr when it
+ * has not (or /dev/kvm cannot be used); 2 on bad usage; otherwise QEMU's status
+ * (exec), 127 when QEMU cannot be run.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+
+#include "apf-v4.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: apf-vmm --check\n"
+		   "       apf-vmm [--sdei NUM] [--irq INTID] [--log FILE] -- QEMU [ARGS...]\n"
+		   "Runs QEMU with the APF v4 VMM set-up of every vCPU (SDEI event, page-ready PPI).\n"
+		   "Defaults: --sdei 0x%x, --irq %u. Exit 4 when the host kernel lacks APF v4.\n",
+		APF_V4_SDEI_EVENT, APF_V4_DEFAULT_IRQ);
+}
+
+static int parse_number(const char *opt, const char *s, unsigned long long max,
+			unsigned long long *out)
+{
+	char *end;
+
+	errno = 0;
+	if (!*s || *s == '-')
+		goto bad;
+	*out = strtoull(s, &end, 0);
+	if (errno || *end || *out > max)
+		goto bad;
+	return 0;
+bad:
+	fprintf(stderr, "apf-vmm: %s: '%s' is not a valid number\n", opt, s);
+	return -1;
+}
+
+/* 0 when this host's KVM answers APF v4's GET_VERSION, else 4 with one line said */
+static int check_host(void)
+{
+	struct apf_v4_cmd c;
+	int kvm, vm, err;
+
+	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm < 0) {
+		fprintf(stderr, "apf-vmm: /dev/kvm: %s\n", strerror(errno));
+		return 4;
+	}
+	vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	if (vm < 0) {
+		fprintf(stderr, "apf-vmm: KVM_CREATE_VM: %s\n", strerror(errno));
+		close(kvm);
+		return 4;
+	}
+	memset(&c, 0, sizeof(c));
+	c.cmd = APF_V4_GET_VERSION;
+	err = ioctl(vm, APF_V4_IOCTL, &c) < 0 ? errno : 0;
+	close(vm);
+	close(kvm);
+	if (err) {
+		fprintf(stderr, "apf-vmm: the host kernel lacks the APF v4 series: KVM_ARM_ASYNC_PF_COMMAND (0x%lx) GET_VERSION on a VM: %s\n",
+			(unsigned long)APF_V4_IOCTL, strerror(err));
+		return 4;
+	}
+	if (c.version != APF_V4_VERSION) {
+		fprintf(stderr, "apf-vmm: KVM_ARM_ASYNC_PF_COMMAND GET_VERSION answers 0x%x, not 0x%x: not the APF v4 series\n",
+			c.version, APF_V4_VERSION);
+		return 4;
+	}
+	return 0;
+}
+
+/* the directory of this program, for apf-vmm.so beside it */
+static int self_dir(char *buf, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+	char *slash;
+
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long long sdei = APF_V4_SDEI_EVENT, irq = APF_V4_DEFAULT_IRQ;
+	const char *logf = NULL;
+	char dir[PATH_MAX], lib[PATH_MAX + 16], num[32];
+	const char *old;
+	char *preload;
+	int check = 0, have_sdei = 0, have_irq = 0, i, r;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(a, "--check")) {
+			check = 1;
+		} else if (!strcmp(a, "--sdei") || !strcmp(a, "--irq") || !strcmp(a, "--log")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "apf-vmm: %s needs a value\n", a);
+				return 2;
+			}
+			if (!strcmp(a, "--log")) {
+				if (logf) {
+					fprintf(stderr, "apf-vmm: --log given twice\n");
+					return 2;
+				}
+				logf = argv[++i];
+			} else if (!strcmp(a, "--sdei")) {
+				if (have_sdei++) {
+					fprintf(stderr, "apf-vmm: --sdei given twice\n");
+					return 2;
+				}
+				if (parse_number(a, argv[++i], 0xffffffffULL, &sdei))
+					return 2;
+			} else {
+				if (have_irq++) {
+					fprintf(stderr, "apf-vmm: --irq given twice\n");
+					return 2;
+				}
+				if (parse_number(a, argv[++i], 1019, &irq))
+					return 2;
+				if (irq < 16 || irq > 31) {
+					fprintf(stderr, "apf-vmm: --irq: %llu is not a PPI (16..31)\n", irq);
+					return 2;
+				}
+			}
+		} else {
+			fprintf(stderr, "apf-vmm: unknown option '%s' (QEMU's command goes after --)\n", a);
+			return 2;
+		}
+	}
+	if (check)
+		return i < argc ? (fprintf(stderr, "apf-vmm: --check takes no command\n"), 2) : check_host();
+	if (i >= argc) {
+		fprintf(stderr, "apf-vmm: no QEMU command given (apf-vmm [OPTIONS] -- QEMU ARGS...)\n");
+		return 2;
+	}
+	r = check_host();
+	if (r)
+		return r;
+	if (self_dir(dir, sizeof(dir))) {
+		fprintf(stderr, "apf-vmm: cannot find its own directory (/proc/self/exe)\n");
+		return 4;
+	}
+	snprintf(lib, sizeof(lib), "%s/apf-vmm.so", dir);
+	if (access(lib, R_OK)) {
+		fprintf(stderr, "apf-vmm: %s: %s\n", lib, strerror(errno));
+		return 4;
+	}
+	old = getenv("LD_PRELOAD");
+	if (old && *old) {
+		preload = malloc(strlen(lib) + strlen(old) + 2);
+		if (!preload)
+			return 4;
+		sprintf(preload, "%s:%s", lib, old);
+	} else {
+		preload = lib;
+	}
+	snprintf(num, sizeof(num), "0x%llx", sdei);
+	setenv("APF_VMM_SDEI", num, 1);
+	snprintf(num, sizeof(num), "%llu", irq);
+	setenv("APF_VMM_IRQ", num, 1);
+	if (logf)
+		setenv("APF_VMM_LOG", logf, 1);
+	else
+		unsetenv("APF_VMM_LOG");
+	setenv("LD_PRELOAD", preload, 1);
+	execvp(argv[i], argv + i);
+	fprintf(stderr, "apf-vmm: %s: %s\n", argv[i], strerror(errno));
+	return 127;
+}
