@@ -901,3 +901,11 @@ kernel-candidate|205|2|6.12.117-apf-vendor-hyp|vendor-hyp v1|222222222222"
 	assert_output 0
 	[ ! -e "$BATS_TEST_TMPDIR/one/kernels.csv" ]
 }
+
+@test "tables: cases that kept their figures despite the series' known host bugs are named under the tables" {
+	ref=$TOP/results/reference/arm64-lab-apf-v4
+	run "$TOP/harness/tables" --format text --out "$BATS_TEST_TMPDIR/t" "$ref/arm64-lab-apf-v4-short" "$ref/arm64-lab-apf-v4-short-b"
+	assert_success
+	assert_line "Known series bugs reported by the KVM host, figures kept (harness/lib/series-splats.known): arm64-lab-apf-v4-short: 2 cases (sdei-alloc-under-spinlock)"
+	assert_line "Known series bugs reported by the KVM host, figures kept (harness/lib/series-splats.known): arm64-lab-apf-v4-short-b: 1 case (sdei-alloc-under-spinlock)"
+}
