@@ -275,9 +275,11 @@ lab_run() {
 	fi
 	if [ ! -f "$_res/$LAB_STATUS_FILE" ]; then
 		[ "$RUN_QUIET" = 1 ] && tail -n 20 "$_log" >&2
-		# a clean power-off says so on the console; a reset (-no-reboot: QEMU exits 0) does not
+		# a clean power-off says so on the console, a crash with one of the fatal lines of
+		# lib/kernel-splat.patterns; a reset (-no-reboot: QEMU exits 0) says nothing
+		sed -n 's/^fatal //p' "$_top/harness/lib/kernel-splat.patterns" >"$_tmp/fatal.ere"
 		if [ "$_status" = 0 ] && ! grep -q 'reboot: Power down' "$_tmp/console" &&
-			! tr -d '\r' <"$_tmp/console" | grep -qE 'Kernel panic|BUG:|Oops|general protection'; then
+			! tr -d '\r' <"$_tmp/console" | grep -qEf "$_tmp/fatal.ere"; then
 			log "lab failure: the lab host returned no status: $LAB_RESET_SILENT (log: $_log)"
 		else
 			log "lab failure: the lab host returned no status (qemu exit $_status; log: $_log)"
