@@ -220,6 +220,15 @@ query-migrate" ]
 	[ $(($(now_ms) - t0)) -lt 5000 ]
 }
 
+# wait_set_up: up to 10 s for migrate (stderr in $BATS_TEST_TMPDIR/err) to say both sides
+# are set up and it waits for its --start-file
+wait_set_up() {
+	for _ in $(seq 100); do
+		grep -q 'ready: migrating when' "$BATS_TEST_TMPDIR/err" && return 0
+		sleep 0.1
+	done
+}
+
 @test "migrate: --start-file sets both sides up first and migrates only once the file appears" {
 	start_fake src "$FIXTURES/mig-src-completed"
 	start_fake dst "$FIXTURES/mig-dst"
@@ -228,10 +237,7 @@ query-migrate" ]
 		2>"$BATS_TEST_TMPDIR/err" 3>&- &
 	pid=$!
 	echo "$pid" >"$BATS_TEST_TMPDIR/qemu-migrate.pid"
-	for _ in $(seq 100); do
-		grep -q 'ready: migrating when' "$BATS_TEST_TMPDIR/err" && break
-		sleep 0.1
-	done
+	wait_set_up
 	# (time enough for a migrate that did not wait to send its command, under load too)
 	sleep 5
 	kill -0 "$pid"
@@ -256,10 +262,7 @@ query-migrate" ]
 		--start-file "$BATS_TEST_TMPDIR/never" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
 	pid=$!
 	echo "$pid" >"$BATS_TEST_TMPDIR/qemu-migrate.pid"
-	for _ in $(seq 100); do
-		grep -q 'ready: migrating when' "$BATS_TEST_TMPDIR/err" && break
-		sleep 0.1
-	done
+	wait_set_up
 	[ -n "$(ls -A "$BATS_TEST_TMPDIR/tmp")" ]
 	kill -TERM "$pid"
 	rc=0
