@@ -35,7 +35,7 @@ help:
 	@echo "make bench        run the benchmark (lab profile) and print the comparison tables"
 	@echo "make check        run every test layer (installs what it needs; needs root on a fresh machine)"
 	@echo "make mutants      break the code on purpose, mutant by mutant: every one must fail a test (~13 min)"
-	@echo "make faults       the fault matrix: inject each fault into a benchmark case in the lab (~11 min; 20 under load)"
+	@echo "make faults       the fault matrix: inject each fault into a benchmark case in the lab (~12 min; 20 under load)"
 	@echo "make validate SERIES=mbox|dir|msgid [BASE=debian-6.12|debian-6.1|/path/to/linux]"
 	@echo "                  build the baseline and BASE+SERIES lab kernels, run the selftests on each,"
 	@echo "                  report what changed (slow: two kernel builds, two lab runs)"

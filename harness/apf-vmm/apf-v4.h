@@ -54,4 +54,15 @@ struct apf_v4_cmd {
  */
 #define APF_V4_DEFAULT_IRQ		20u
 
+/*
+ * The 2021 SDEI design's VMM interface (SDEI v2..v4: the same code, other
+ * ioctl numbers; v4's is 0xce, _IOWR(KVMIO, 0xce, 8352 bytes) = 0xE0A0AECE). Its
+ * structures are those the selftests use (selftests/include/apf_abi.h): the
+ * VM's registration records (GET/SET_KEVENT), a vCPU's queued or running
+ * events (GET/SET_VEVENT) and its mask and interrupted contexts
+ * (GET/SET_VCPU_STATE), what a migration must carry (harness/ARM64-APF.md).
+ */
+#include "../../selftests/include/apf_abi.h"
+#define APF_V4_SDEI_IOCTL		SDEI21_IOCTL(0xce)
+
 #endif

@@ -3,7 +3,8 @@
  * apf-vmm: run QEMU as the APF v4 series expects of a VMM (harness/ARM64-APF.md).
  *
  *   apf-vmm --check
- *   apf-vmm [--sdei NUM] [--irq INTID] [--log FILE] -- QEMU [ARGS...]
+ *   apf-vmm [--sdei NUM] [--irq INTID] [--log FILE] [--save-state PREFIX]
+ *           [--load-state PREFIX] -- QEMU [ARGS...]
  *
  * First it asks this host's KVM whether it carries APF v4: it creates a scratch
  * VM and sends KVM_ARM_ASYNC_PF_COMMAND GET_VERSION (0xC010AECF) to it, which
@@ -12,6 +13,10 @@
  * vCPU before its first KVM_RUN, the SDEI event of the page-not-present
  * notifications (default 0x40400001, the event KVM adds with the series) and
  * the PPI of the page-ready ones (default INTID 20).
+ * With --save-state (a migration source) the library writes each vCPU's APF
+ * and SDEI state to PREFIX.<vcpu> whenever QEMU reads the vCPU's state (so at
+ * the switch-over); with --load-state (the destination) it writes them back
+ * before the vCPU first runs (apf-vmm-preload.c, harness/ARM64-APF.md).
  *
  * Exit: --check 0 when the host has APF v4; 4 with one line on stderr when it
  * has not (or /dev/kvm cannot be used); 2 on bad usage; otherwise QEMU's status
@@ -33,8 +38,11 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: apf-vmm --check\n"
-		   "       apf-vmm [--sdei NUM] [--irq INTID] [--log FILE] -- QEMU [ARGS...]\n"
+		   "       apf-vmm [--sdei NUM] [--irq INTID] [--log FILE] [--save-state PREFIX]\n"
+		   "               [--load-state PREFIX] -- QEMU [ARGS...]\n"
 		   "Runs QEMU with the APF v4 VMM set-up of every vCPU (SDEI event, page-ready PPI).\n"
+		   "--save-state: a migration source writes each vCPU's APF and SDEI state to\n"
+		   "PREFIX.<vcpu>; --load-state: a destination loads it before the vCPU runs.\n"
 		   "Defaults: --sdei 0x%x, --irq %u. Exit 4 when the host kernel lacks APF v4.\n",
 		APF_V4_SDEI_EVENT, APF_V4_DEFAULT_IRQ);
 }
@@ -110,7 +118,7 @@ static int self_dir(char *buf, size_t len)
 int main(int argc, char **argv)
 {
 	unsigned long long sdei = APF_V4_SDEI_EVENT, irq = APF_V4_DEFAULT_IRQ;
-	const char *logf = NULL;
+	const char *logf = NULL, *save = NULL, *load = NULL;
 	char dir[PATH_MAX], lib[PATH_MAX + 16], num[32];
 	const char *old;
 	char *preload;
@@ -127,6 +135,18 @@ int main(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(a, "--check")) {
 			check = 1;
+		} else if (!strcmp(a, "--save-state") || !strcmp(a, "--load-state")) {
+			const char **p = a[2] == 's' ? &save : &load;
+
+			if (i + 1 >= argc || !*argv[i + 1]) {
+				fprintf(stderr, "apf-vmm: %s needs a file prefix\n", a);
+				return 2;
+			}
+			if (*p) {
+				fprintf(stderr, "apf-vmm: %s given twice\n", a);
+				return 2;
+			}
+			*p = argv[++i];
 		} else if (!strcmp(a, "--sdei") || !strcmp(a, "--irq") || !strcmp(a, "--log")) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "apf-vmm: %s needs a value\n", a);
@@ -197,6 +217,14 @@ int main(int argc, char **argv)
 		setenv("APF_VMM_LOG", logf, 1);
 	else
 		unsetenv("APF_VMM_LOG");
+	if (save)
+		setenv("APF_VMM_SAVE", save, 1);
+	else
+		unsetenv("APF_VMM_SAVE");
+	if (load)
+		setenv("APF_VMM_LOAD", load, 1);
+	else
+		unsetenv("APF_VMM_LOAD");
 	setenv("LD_PRELOAD", preload, 1);
 	execvp(argv[i], argv + i);
 	fprintf(stderr, "apf-vmm: %s: %s\n", argv[i], strerror(errno));

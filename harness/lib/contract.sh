@@ -33,8 +33,19 @@ LAB_SPLAT_FILE=kernel-splats.log # the level's kernel log from its first splat o
 # harness/lab's words for a lab host that vanished: no status, no power-off, no panic line
 # (QEMU runs it with -no-reboot, so a reset ends QEMU with status 0); harness/bench retries
 LAB_RESET_SILENT="the lab host reset without a message (a triple fault or an emulator fault)"
+# the same of a guest of the benchmark (harness/guest: its QEMU, also -no-reboot, exited 0)
+GUEST_RESET_SILENT="the guest reset without a message (a triple fault or an emulator fault)"
 # The kernel log lines that are splats (grep -E, "fatal " prefix stripped), in the suite layer
 LAB_SPLAT_PATTERNS=/suite/harness/lib/kernel-splat.patterns
+
+# reset_silent STATUS CONSOLE PATTERNS: true when a QEMU run with -no-reboot whose machine
+# returned no status ended as a reset ends it: exit status 0, no power-off line and no
+# fatal line of PATTERNS (lib/kernel-splat.patterns, "fatal " lines) on its console
+reset_silent() {
+	[ "$1" = 0 ] || return 1
+	! grep -q 'reboot: Power down' "$2" || return 1
+	! tr -d '\r' <"$2" | grep -qE "$(sed -n 's/^fatal //p' "$3")"
+}
 
 # lab_cmdline_get KEY [FILE]: the value of KEY=VALUE on the kernel command line
 # (default /proc/cmdline); status 1 when the key is absent.

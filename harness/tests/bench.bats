@@ -101,7 +101,7 @@ bad_profile() {
 	assert_output --partial "short.conf:1: bad value for memory_max"
 	BENCH_FAULT=meteor run "$BENCH" --results "$res"
 	one_line_exit_2
-	assert_output 'bench: BENCH_FAULT=meteor: use guest-panic, guest-hang, host-splat, swap-missing, lab-reset, qmp-error, qmp-hang, dst-dies or postcopy-notice'
+	assert_output 'bench: BENCH_FAULT=meteor: use guest-panic, guest-hang, guest-reset, host-splat, swap-missing, lab-reset, qmp-error, qmp-hang, dst-dies or postcopy-notice'
 	# a post-copy fault in a scenario that does not migrate would never be injected
 	BENCH_FAULT=dst-dies run "$BENCH" --results "$res" --profile short --scenarios 1,3
 	one_line_exit_2

@@ -7,7 +7,7 @@
 #
 # Injection points: a profile and memory-cgroup profiles of the test's own
 # (harness/bench --profile FILE --cgroups DIR), and harness/bench's test hook
-# BENCH_FAULT (guest-panic, guest-hang, host-splat, swap-missing, lab-reset, and in post-copy qmp-error,
+# BENCH_FAULT (guest-panic, guest-hang, guest-reset, host-splat, swap-missing, lab-reset, and in post-copy qmp-error,
 # qmp-hang, dst-dies, postcopy-notice; harness/bench --help).
 
 load common
@@ -131,6 +131,21 @@ nothing_left() {
 	run cat "$r.attempt-1"
 	assert_line state=failed
 	assert_line --regexp '^reason=the case ended with status 125 and no record: the lab host reset without a message \(a triple fault or an emulator fault\) \(logs/s1-i1-apfoff-r1/lab.log\)$'
+	run cat "$r"
+	assert_line state=ok
+	[ -d "$(dirname "$r")/../logs/s1-i1-apfoff-r1.attempt-1" ]
+	run "$TOP/harness/tables" "$(dirname "$(dirname "$r")")"
+	assert_output --regexp 'Run +Cases +oom +timeout +failed +invalid +splat +retried'$'\n''[^ ]+ +1 +0 +0 +0 +0 +0 +1'
+	nothing_left
+}
+
+@test "fault guest reset: the guest resets without a word (as x86 lab guests did) -> the attempt kept, the case run again at once, counted retried" {
+	BENCH_FAULT=guest-reset bench --profile "$(profile CASE_TIMEOUT=300)" --apf off
+	assert_success
+	r=$(rec s1-i1-apfoff-r1)
+	run cat "$r.attempt-1"
+	assert_line state=failed
+	assert_line --regexp '^reason=the guest ended with status 125 \(no status came back\): the guest reset without a message \(a triple fault or an emulator fault\); its console.s last line: .*\(guest\.log, guest/console\.log\)$'
 	run cat "$r"
 	assert_line state=ok
 	[ -d "$(dirname "$r")/../logs/s1-i1-apfoff-r1.attempt-1" ]

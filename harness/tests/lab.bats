@@ -180,6 +180,25 @@ no_lab_process_left() {
 	done
 }
 
+@test "reset_silent: a QEMU that exited 0 with no power-off and no fatal line was reset, under dash and busybox ash" {
+	local c=$BATS_TEST_TMPDIR/console p=$TOP/harness/lib/kernel-splat.patterns sh
+	for sh in dash "busybox sh"; do
+		printf 'apf-lab: up at 15.87 s\r\n' >"$c"
+		run $sh -c '. "$1/harness/lib/contract.sh"; reset_silent 0 "$2" "$3"' sh "$TOP" "$c" "$p"
+		assert_success
+		run $sh -c '. "$1/harness/lib/contract.sh"; reset_silent 1 "$2" "$3"' sh "$TOP" "$c" "$p"
+		assert_failure
+		run $sh -c '. "$1/harness/lib/contract.sh"; reset_silent "" "$2" "$3"' sh "$TOP" "$c" "$p"
+		assert_failure
+		printf '[   9.1] reboot: Power down\r\n' >>"$c"
+		run $sh -c '. "$1/harness/lib/contract.sh"; reset_silent 0 "$2" "$3"' sh "$TOP" "$c" "$p"
+		assert_failure
+		printf 'apf-lab: up\n[   3.2] Kernel panic - not syncing: Fatal exception\n' >"$c"
+		run $sh -c '. "$1/harness/lib/contract.sh"; reset_silent 0 "$2" "$3"' sh "$TOP" "$c" "$p"
+		assert_failure
+	done
+}
+
 @test "guest: bad options are one line, exit 2" {
 	run "$TOP/harness/kvmhost/guest" run --with bogus -- true
 	one_line_exit_2
@@ -190,6 +209,9 @@ no_lab_process_left() {
 	one_line_exit_2
 	run "$TOP/harness/kvmhost/guest" wait
 	one_line_exit_2
+	run "$TOP/harness/kvmhost/guest" run --apf-save-state /tmp/x -- true
+	one_line_exit_2
+	[[ "$output" == *"need --apf-vmm"* ]]
 }
 
 @test "lab accel: an x86 KVM that is neither kvm_intel nor kvm_amd is not used natively" {

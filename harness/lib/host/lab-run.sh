@@ -277,9 +277,7 @@ lab_run() {
 		[ "$RUN_QUIET" = 1 ] && tail -n 20 "$_log" >&2
 		# a clean power-off says so on the console, a crash with one of the fatal lines of
 		# lib/kernel-splat.patterns; a reset (-no-reboot: QEMU exits 0) says nothing
-		sed -n 's/^fatal //p' "$_top/harness/lib/kernel-splat.patterns" >"$_tmp/fatal.ere"
-		if [ "$_status" = 0 ] && ! grep -q 'reboot: Power down' "$_tmp/console" &&
-			! tr -d '\r' <"$_tmp/console" | grep -qEf "$_tmp/fatal.ere"; then
+		if reset_silent "$_status" "$_tmp/console" "$_top/harness/lib/kernel-splat.patterns"; then
 			log "lab failure: the lab host returned no status: $LAB_RESET_SILENT (log: $_log)"
 		else
 			log "lab failure: the lab host returned no status (qemu exit $_status; log: $_log)"

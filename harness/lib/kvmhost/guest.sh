@@ -18,9 +18,11 @@ guest_parse_options() {
 	G_WORKLOAD=""
 	G_UEFI=0
 	G_APF_VMM=0
+	G_APF_SAVE=""
+	G_APF_LOAD=""
 	while [ $# -gt 0 ]; do
 		case $1 in
-		--dir | --mem | --smp | --append | --with | --qmp | --incoming | --wrap | --timeout | --results | --workload)
+		--dir | --mem | --smp | --append | --with | --qmp | --incoming | --wrap | --timeout | --results | --workload | --apf-save-state | --apf-load-state)
 			opt_value "$@"
 			case $1 in
 			--dir) G_DIR=$2 ;;
@@ -39,6 +41,8 @@ guest_parse_options() {
 			--timeout) G_TIMEOUT=$2 ;;
 			--results) G_RESULTS=$2 ;;
 			--workload) G_WORKLOAD=$2 ;;
+			--apf-save-state) G_APF_SAVE=$2 ;;
+			--apf-load-state) G_APF_LOAD=$2 ;;
 			esac
 			shift 2
 			;;
@@ -79,6 +83,8 @@ guest_parse_options() {
 	esac
 	[ "$G_ARCH" = arm64 ] || [ "$G_UEFI$G_APF_VMM" = 00 ] ||
 		usage_error "--uefi and --apf-vmm are for arm64 guests (the APF series), not $G_ARCH"
+	[ "$G_APF_VMM" = 1 ] || [ -z "$G_APF_SAVE$G_APF_LOAD" ] ||
+		usage_error "--apf-save-state and --apf-load-state need --apf-vmm"
 }
 
 # The guest initramfs for this run: image, kernel modules, the job, the tools asked for
@@ -138,7 +144,7 @@ guest_level() {
 guest_start() {
 	mkdir -p "$G_DIR"
 	rm -f "$G_DIR/console" "$G_DIR/results.tar" "$G_DIR/pid" "$G_DIR/qemu.pid" "$G_DIR/qemu.out" \
-		"$G_DIR/apf-vmm.log"
+		"$G_DIR/qemu.rc" "$G_DIR/apf-vmm.log"
 	guest_initrd
 	_append="panic=-1 quiet $LAB_KEY_LEVEL=$(guest_level) $G_APPEND${G_WORKLOAD:+ $LAB_KEY_WORKLOAD=$G_WORKLOAD}"
 	case $G_ARCH in
@@ -154,7 +160,9 @@ guest_start() {
 			set -- qemu-system-aarch64 -M virt,gic-version=3 -cpu host -kernel "$G_IMAGES/kernel" \
 				-append "console=ttyAMA0 $_append"
 		fi
-		[ "$G_APF_VMM" = 1 ] && set -- apf-vmm --log "$G_DIR/apf-vmm.log" -- "$@"
+		# a migration carries the APF and SDEI state through apf-vmm (stock QEMU does not)
+		[ "$G_APF_VMM" = 1 ] && set -- apf-vmm --log "$G_DIR/apf-vmm.log" \
+			${G_APF_SAVE:+--save-state "$G_APF_SAVE"} ${G_APF_LOAD:+--load-state "$G_APF_LOAD"} -- "$@"
 		;;
 	x86_64)
 		# no_timer_check: as the x86 lab host (its command line: lab-run.sh on the host), a guest of a slow
@@ -174,8 +182,10 @@ guest_start() {
 	echo "$NOW_CS" >"$G_DIR/t0"
 	: >"$G_DIR/console"
 	# Not -daemonize: QEMU's messages after start-up (a crash, a KVM error) would be lost.
-	# shellcheck disable=SC2086
-	$G_WRAP "$@" >"$G_DIR/qemu.out" 2>&1 </dev/null &
+	# The shell around QEMU writes its exit status: a guest that returns no status and whose
+	# QEMU exited 0 (-no-reboot) was reset (reset_silent, lib/contract.sh).
+	# shellcheck disable=SC2086,SC2016
+	$G_WRAP sh -c '"$@"; echo $? >"$0"' "$G_DIR/qemu.rc" "$@" >"$G_DIR/qemu.out" 2>&1 </dev/null &
 	_bg=$!
 	_n=0
 	until [ -s "$G_DIR/pid" ] && { [ -z "$G_QMP" ] || [ -S "$G_QMP" ]; }; do
@@ -214,13 +224,24 @@ guest_wait() {
 	cp "$G_DIR/console" "$_res/console.log" 2>/dev/null || true
 	cp "$G_DIR/qemu.out" "$_res/qemu.log" 2>/dev/null || true
 	[ -f "$G_DIR/apf-vmm.log" ] && cp "$G_DIR/apf-vmm.log" "$_res/apf-vmm.log"
+	# the shell around QEMU writes its status just after QEMU exits
+	_n=0
+	while [ ! -f "$G_DIR/qemu.rc" ] && ! alive "$_pid" && [ $_n -lt 20 ]; do
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+	[ -f "$G_DIR/qemu.rc" ] && cp "$G_DIR/qemu.rc" "$_res/qemu.rc"
 	if [ "$WATCH_TIMED_OUT" = 1 ]; then
 		log "TIMEOUT after ${G_TIMEOUT}s: the guest was killed (console: $_res/console.log)"
 		return 124
 	fi
 	[ -s "$G_DIR/results.tar" ] && tar -xf "$G_DIR/results.tar" -C "$_res" 2>/dev/null
 	if [ ! -f "$_res/$LAB_STATUS_FILE" ]; then
-		log "guest failure: no status came back (console: $_res/console.log)"
+		if reset_silent "$(cat "$G_DIR/qemu.rc" 2>/dev/null)" "$G_DIR/console" "$TOP/harness/lib/kernel-splat.patterns"; then
+			log "guest failure: no status came back: $GUEST_RESET_SILENT (console: $_res/console.log)"
+		else
+			log "guest failure: no status came back (console: $_res/console.log)"
+		fi
 		return 125
 	fi
 	_rc=$(cat "$_res/$LAB_STATUS_FILE")
