@@ -11,35 +11,18 @@
 #ifndef APF_V4_H
 #define APF_V4_H
 
-#include <stdint.h>
-#include <linux/ioctl.h>
+/*
+ * The command structure (struct apf_ioctl_cmd: a u32 command, 4 bytes of padding,
+ * a 64-bit union at offset 8) and the command numbers (APF_CMD_*: GET_VERSION on
+ * the VM fd only, the others on a vCPU fd only) are those the selftests use.
+ */
+#include "../../selftests/include/apf_abi.h"
 
-#define APF_V4_KVMIO			0xAE
-/* 16 bytes: a u32 command, 4 bytes of padding, a 64-bit union at offset 8 */
-struct apf_v4_cmd {
-	uint32_t cmd;
-	uint32_t pad;
-	union {
-		uint32_t version;
-		uint64_t sdei;
-		uint32_t irq;
-		uint64_t control;
-	};
-};
 /* _IOWR(KVMIO, 0xcf, 16 bytes) = 0xC010AECF, on the VM fd and on the vCPU fds */
-#define APF_V4_IOCTL			_IOWR(APF_V4_KVMIO, 0xcf, struct apf_v4_cmd)
-
-/* commands: GET_VERSION on the VM fd only, the others on a vCPU fd only */
-#define APF_V4_GET_VERSION		0
-#define APF_V4_GET_SDEI			1
-#define APF_V4_GET_IRQ			2
-#define APF_V4_GET_CONTROL		3
-#define APF_V4_SET_SDEI			4
-#define APF_V4_SET_IRQ			5
-#define APF_V4_SET_CONTROL		6
-
+#define APF_V4_IOCTL			APF_IOCTL(0xcf)
+_Static_assert(APF_V4_IOCTL == 0xC010AECFu, "APF v4 ioctl is 0xC010AECF");
 /* what GET_VERSION answers: 1.0.0, one byte each */
-#define APF_V4_VERSION			0x010000u
+#define APF_V4_VERSION			((uint32_t)APF_VERSION_1_0)
 /*
  * The SDEI event KVM adds to every VM when the APF series is applied (private,
  * critical; "[PATCH v4 11/15]"). The page-not-present notification is injected
@@ -62,7 +45,6 @@ struct apf_v4_cmd {
  * events (GET/SET_VEVENT) and its mask and interrupted contexts
  * (GET/SET_VCPU_STATE), what a migration must carry (harness/ARM64-APF.md).
  */
-#include "../../selftests/include/apf_abi.h"
 #define APF_V4_SDEI_IOCTL		SDEI21_IOCTL(0xce)
 
 #endif

@@ -152,18 +152,18 @@ static void fail_sdei(long id, const char *what, int err)
 /* one APF command on a vCPU fd; the 64-bit union comes back in *val */
 static int apf_cmd(int fd, uint32_t cmd, uint64_t in, uint64_t *val)
 {
-	struct apf_v4_cmd c;
+	struct apf_ioctl_cmd c;
 
 	memset(&c, 0, sizeof(c));
 	c.cmd = cmd;
-	if (cmd == APF_V4_SET_IRQ)
+	if (cmd == APF_CMD_SET_IRQ)
 		c.irq = (uint32_t)in;
 	else
 		c.sdei = in;
 	if (raw_ioctl(fd, APF_V4_IOCTL, &c) < 0)
 		return -1;
 	if (val)
-		*val = cmd == APF_V4_GET_IRQ ? c.irq : c.sdei;
+		*val = cmd == APF_CMD_GET_IRQ ? c.irq : c.sdei;
 	return 0;
 }
 
@@ -220,9 +220,9 @@ static void save_state(int fd)
 	}
 	memcpy(st->magic, state_magic, sizeof(st->magic));
 	st->vcpu = (uint64_t)id;
-	if (apf_cmd(fd, APF_V4_GET_SDEI, 0, &st->apf_sdei) ||
-	    apf_cmd(fd, APF_V4_GET_IRQ, 0, &v) ||
-	    apf_cmd(fd, APF_V4_GET_CONTROL, 0, &st->apf_control)) {
+	if (apf_cmd(fd, APF_CMD_GET_SDEI, 0, &st->apf_sdei) ||
+	    apf_cmd(fd, APF_CMD_GET_IRQ, 0, &v) ||
+	    apf_cmd(fd, APF_CMD_GET_CONTROL, 0, &st->apf_control)) {
 		what = "KVM_ARM_ASYNC_PF_COMMAND GET";
 		goto out;
 	}
@@ -321,13 +321,13 @@ static int restore_state(int fd)
 	c->ksv_state = st->sdei_vcpu;
 	if (sdei_cmd(fd, c, SDEI21_CMD_SET_VCPU_STATE))
 		fail_sdei(id, "SET_VCPU_STATE", errno);
-	if (apf_cmd(fd, APF_V4_SET_SDEI, st->apf_sdei, NULL))
+	if (apf_cmd(fd, APF_CMD_SET_SDEI, st->apf_sdei, NULL))
 		fail(id, "SET_SDEI", errno);
-	if (apf_cmd(fd, APF_V4_SET_IRQ, st->apf_irq, NULL))
+	if (apf_cmd(fd, APF_CMD_SET_IRQ, st->apf_irq, NULL))
 		fail(id, "SET_IRQ", errno);
 	/* SET_CONTROL runs the guest's ENABLE: only for a vCPU the guest enabled */
 	if (st->apf_control & APF_CTRL_ENABLED) {
-		if (apf_cmd(fd, APF_V4_SET_CONTROL, st->apf_control, NULL))
+		if (apf_cmd(fd, APF_CMD_SET_CONTROL, st->apf_control, NULL))
 			fail(id, "SET_CONTROL", errno);
 		enabled = 1;
 	}
@@ -347,13 +347,13 @@ static void configure(int fd)
 	/* a migrated vCPU gets the source's values, the control word included */
 	if (restore_state(fd))
 		return;
-	if (apf_cmd(fd, APF_V4_SET_SDEI, sdei, NULL))
+	if (apf_cmd(fd, APF_CMD_SET_SDEI, sdei, NULL))
 		fail(id, "SET_SDEI", errno);
-	if (apf_cmd(fd, APF_V4_SET_IRQ, irq, NULL))
+	if (apf_cmd(fd, APF_CMD_SET_IRQ, irq, NULL))
 		fail(id, "SET_IRQ", errno);
-	if (apf_cmd(fd, APF_V4_GET_SDEI, 0, &got_sdei))
+	if (apf_cmd(fd, APF_CMD_GET_SDEI, 0, &got_sdei))
 		fail(id, "GET_SDEI", errno);
-	if (apf_cmd(fd, APF_V4_GET_IRQ, 0, &got_irq))
+	if (apf_cmd(fd, APF_CMD_GET_IRQ, 0, &got_irq))
 		fail(id, "GET_IRQ", errno);
 	if (got_sdei != sdei || got_irq != (uint32_t)irq) {
 		fprintf(stderr, "apf-vmm: vCPU %ld: KVM reads back SDEI event 0x%llx and INTID %u, not 0x%llx and %u\n",

@@ -67,7 +67,7 @@ bad:
 /* 0 when this host's KVM answers APF v4's GET_VERSION, else 4 with one line said */
 static int check_host(void)
 {
-	struct apf_v4_cmd c;
+	struct apf_ioctl_cmd c;
 	int kvm, vm, err;
 
 	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
@@ -82,7 +82,7 @@ static int check_host(void)
 		return 4;
 	}
 	memset(&c, 0, sizeof(c));
-	c.cmd = APF_V4_GET_VERSION;
+	c.cmd = APF_CMD_GET_VERSION;
 	err = ioctl(vm, APF_V4_IOCTL, &c) < 0 ? errno : 0;
 	close(vm);
 	close(kvm);
