@@ -291,6 +291,26 @@ EOF
 	assert_line --regexp '^\[bench\] \[1/4\] resumed; run time 0s, about 10m00s left \(ends ~[0-9?:]+, 4 cases at 2m30s each\)$'
 }
 
+@test "progress: a case run again after a fault keeps its place, and its cut-short attempt leaves the estimate" {
+	up=$BATS_TEST_TMPDIR/uptime
+	echo "100.00 0" >"$up"
+	cat >"$BATS_TEST_TMPDIR/p.sh" <<EOF
+APF_PROG=bench APF_UPTIME=$up
+. '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/host/progress.sh'
+progress_init 3 900
+progress_begin "case one"
+echo "160.00 0" >$up; progress_end
+progress_begin "case two"
+echo "180.00 0" >$up; progress_end; echo "wall \$PG_WALL_S"
+progress_again
+progress_begin "case two again"
+EOF
+	run sh "$BATS_TEST_TMPDIR/p.sh"
+	assert_success
+	assert_line "wall 20"
+	assert_line --regexp '^\[bench\] \[2/3\] case two again; run time 1m20s, about 2m00s left \(ends ~[0-9?:]+, 2 cases at 1m00s each\)$'
+}
+
 @test "bench: interrupted run resumes, records are kept, nothing is left behind" {
 	res=$BATS_TEST_TMPDIR/results
 	"$BENCH" --profile short --scenarios 1 --apf off,on --results "$res" --no-tables \

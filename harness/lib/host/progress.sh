@@ -65,6 +65,15 @@ progress_end() {
 	_pg_sum=$((_pg_sum + PG_WALL_S))
 }
 
+# progress_again: the case begun last runs once more (an automatic retry): it keeps its
+# place [k/TODO], and the attempt cut short by a fault leaves the mean, which estimates
+# cases that run to their end (a guest that reset at once took 20 s of a 3-minute case)
+progress_again() {
+	_pg_k=$((_pg_k - 1))
+	_pg_n=$((_pg_n - 1))
+	_pg_sum=$((_pg_sum - PG_WALL_S))
+}
+
 # progress_summary: the line after a case, also the estimate for the rest
 progress_summary() {
 	now_cs
