@@ -44,7 +44,14 @@ LAB_SPLAT_PATTERNS=/suite/harness/lib/kernel-splat.patterns
 reset_silent() {
 	[ "$1" = 0 ] || return 1
 	! grep -q 'reboot: Power down' "$2" || return 1
-	! tr -d '\r' <"$2" | grep -qE "$(sed -n 's/^fatal //p' "$3")"
+	[ -z "$(console_fatal_line "$2" "$3")" ]
+}
+
+# console_fatal_line CONSOLE PATTERNS: the first fatal line of PATTERNS on CONSOLE (carriage
+# returns dropped), or nothing: the crash a failure message names (the lab host's panic
+# may be far above the console's last lines, under QEMU's own warnings)
+console_fatal_line() {
+	tr -d '\r' <"$1" | grep -m 1 -E "$(sed -n 's/^fatal //p' "$2")"
 }
 
 # lab_cmdline_get KEY [FILE]: the value of KEY=VALUE on the kernel command line

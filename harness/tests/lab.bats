@@ -180,6 +180,27 @@ no_lab_process_left() {
 	done
 }
 
+@test "console_fatal_line: the first crash line of a console, far above QEMU's warnings; none on a clean console, under dash and busybox ash" {
+	local c=$BATS_TEST_TMPDIR/console p=$TOP/harness/lib/kernel-splat.patterns sh
+	for sh in dash "busybox sh"; do
+		{
+			printf 'apf-lab: up at 3.78 s\r\n'
+			printf '[  121.760878] Kernel panic - not syncing: corrupted stack end detected inside scheduler\r\n'
+			printf '[  121.769017]  __schedule+0xbf1/0xc00\r\n'
+			printf '[  121.790000] Kernel panic - not syncing: a second one\r\n'
+			printf '\n--- qemu ---\n'
+			for _ in $(seq 30); do echo "qemu-system-x86_64: warning: TCG doesn't support requested feature: CPUID.0DH:EAX.xsavec [bit 1]"; done
+		} >"$c"
+		run $sh -c '. "$1/harness/lib/contract.sh"; console_fatal_line "$2" "$3"' sh "$TOP" "$c" "$p"
+		assert_success
+		assert_output '[  121.760878] Kernel panic - not syncing: corrupted stack end detected inside scheduler'
+		printf 'apf-lab: up at 3.78 s\r\n[    9.1] reboot: Power down\r\n' >"$c"
+		run $sh -c '. "$1/harness/lib/contract.sh"; console_fatal_line "$2" "$3"' sh "$TOP" "$c" "$p"
+		assert_failure
+		assert_output ''
+	done
+}
+
 @test "reset_silent: a QEMU that exited 0 with no power-off and no fatal line was reset, under dash and busybox ash" {
 	local c=$BATS_TEST_TMPDIR/console p=$TOP/harness/lib/kernel-splat.patterns sh
 	for sh in dash "busybox sh"; do

@@ -280,7 +280,10 @@ lab_run() {
 		if reset_silent "$_status" "$_tmp/console" "$_top/harness/lib/kernel-splat.patterns"; then
 			log "lab failure: the lab host returned no status: $LAB_RESET_SILENT (log: $_log)"
 		else
-			log "lab failure: the lab host returned no status (qemu exit $_status; log: $_log)"
+			_fatal=$(console_fatal_line "$_tmp/console" "$_top/harness/lib/kernel-splat.patterns")
+			# quiet, the tail above may not reach the crash: its line goes to stderr too
+			[ "$RUN_QUIET" != 1 ] || [ -z "$_fatal" ] || printf '%s\n' "$_fatal" >&2
+			log "lab failure: the lab host returned no status${_fatal:+ (its kernel crashed)} (qemu exit $_status; log: $_log)"
 		fi
 		return 125
 	fi
