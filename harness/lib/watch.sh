@@ -12,18 +12,26 @@ watch_chunk() {
 	if [ -z "$WATCH_FIRST_OUTPUT_S" ] && grep -q "^$LAB_MARK_UP" "$1"; then
 		WATCH_FIRST_OUTPUT_S=$(cs_to_s "$4")
 	fi
+	# the first fatal splat, when the caller watches for them (WATCH_FATAL_PATTERNS)
+	if [ -n "${WATCH_FATAL_PATTERNS:-}" ] && [ -z "$WATCH_FATAL" ]; then
+		WATCH_FATAL=$(console_fatal_line "$1" "$WATCH_FATAL_PATTERNS" | sed 's/^\[ *[0-9]*\.[0-9]*\] //')
+		_wp_fatal_cs=$4
+	fi
 	return 0
 }
 
 # watch_process PID CONSOLE T0 TIMEOUT LOG STREAM(0|1)
 # T0: a now_cs value. Returns when PID has exited or was killed: at the timeout
 # (WATCH_TIMED_OUT=1) or because watch_chunk set WATCH_STOP. Sets WATCH_FIRST_OUTPUT_S
-# (seconds from T0 to the up marker).
+# (seconds from T0 to the up marker). With WATCH_FATAL_PATTERNS set (a patterns file), a
+# fatal line on the console (WATCH_FATAL, its text) stops the process WATCH_FATAL_GRACE
+# seconds later, WATCH_STOP naming it.
 # shellcheck disable=SC2034
 watch_process() {
 	WATCH_TIMED_OUT=0
 	WATCH_FIRST_OUTPUT_S=""
 	WATCH_STOP=""
+	WATCH_FATAL=""
 	_wp_stream=$6
 	_wp_shown=0
 	_wp_t0=$3
@@ -40,6 +48,10 @@ watch_process() {
 			_wp_quiet_since=$_wp_now
 		fi
 		[ "$_wp_alive" = 1 ] || break
+		if [ -n "$WATCH_FATAL" ] && [ -z "$WATCH_STOP" ] &&
+			[ $((_wp_now - _wp_t0 - _wp_fatal_cs)) -ge $((${WATCH_FATAL_GRACE:-120} * 100)) ]; then
+			WATCH_STOP="its kernel reported \"$WATCH_FATAL\" and had not ended ${WATCH_FATAL_GRACE:-120}s later"
+		fi
 		if [ -n "$WATCH_STOP" ]; then
 			kill_tree "$1"
 			break

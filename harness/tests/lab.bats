@@ -180,6 +180,38 @@ no_lab_process_left() {
 	done
 }
 
+@test "watch_process: a fatal splat on the console stops the process after the grace period, naming it; without patterns only the timeout does, under dash and busybox ash" {
+	local c=$BATS_TEST_TMPDIR/console sh
+	cat >"$BATS_TEST_TMPDIR/w.sh" <<'EOS'
+APF_PROG=lab
+. "$1/harness/lib/common.sh"; . "$1/harness/lib/contract.sh"; . "$1/harness/lib/watch.sh"
+: >"$2"
+sh -c 'printf "apf-lab: up\r\n[   96.437191] rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:\r\n" >>"$1"; exec sleep 30' sh "$2" &
+pid=$!
+[ "$3" = no ] || { WATCH_FATAL_PATTERNS=$1/harness/lib/kernel-splat.patterns; WATCH_FATAL_GRACE=1; }
+now_cs
+watch_process "$pid" "$2" "$NOW_CS" 3 log 0
+kill -0 "$pid" 2>/dev/null && echo "still running"
+echo "timed out: $WATCH_TIMED_OUT"
+echo "stop: $WATCH_STOP"
+EOS
+	for sh in dash "busybox sh"; do
+		SECONDS=0
+		run $sh "$BATS_TEST_TMPDIR/w.sh" "$TOP" "$c"
+		assert_success
+		assert_line 'timed out: 0'
+		assert_line 'stop: its kernel reported "rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:" and had not ended 1s later'
+		refute_line 'still running'
+		[ "$SECONDS" -lt 3 ]
+		run $sh "$BATS_TEST_TMPDIR/w.sh" "$TOP" "$c" no
+		assert_success
+		assert_line 'timed out: 1'
+		assert_line 'stop: '
+		refute_line 'still running'
+	done
+	rm -f "$c" "$BATS_TEST_TMPDIR/w.sh"
+}
+
 @test "console_fatal_line: the first crash line of a console, far above QEMU's warnings; none on a clean console, under dash and busybox ash" {
 	local c=$BATS_TEST_TMPDIR/console p=$TOP/harness/lib/kernel-splat.patterns sh
 	for sh in dash "busybox sh"; do
@@ -310,19 +342,31 @@ no_lab_process_left() {
 	no_lab_process_left
 }
 
-@test "lab run: TERM while running kills QEMU and cleans up, exit 143" {
-	"$LABCMD" run --quiet -- sleep 600 >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
+@test "lab run: a lab host whose kernel reports a fatal splat is stopped after the grace period, naming it (exit 125)" {
+	LAB_FATAL_GRACE=5 run "$LABCMD" run --quiet --timeout 600 -- \
+		sh -c 'echo "<0>watchdog: BUG: soft lockup - CPU#0 stuck for 99s! [lab-test]" >/dev/kmsg; sleep 600'
+	[ "$status" -eq 125 ] || { echo "$output"; false; }
+	assert_output --regexp 'lab stopped: its kernel reported "watchdog: BUG: soft lockup - CPU#0 stuck for 99s! \[lab-test\]" and had not ended 5s later \(log: .*\.log\)'
+	no_lab_process_left
+}
+
+@test "lab run: TERM while running kills QEMU and cleans up, exit 143; the log keeps the console" {
+	"$LABCMD" run -- sleep 600 >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
 	pid=$!
-	for _ in $(seq 100); do
-		pgrep -f "$BATS_TEST_TMPDIR.*initrd" >/dev/null && break
+	for _ in $(seq 600); do
+		grep -q "^apf-lab: up" "$BATS_TEST_TMPDIR/out" && break
 		sleep 0.2
 	done
-	pgrep -f "$BATS_TEST_TMPDIR.*initrd" >/dev/null
+	grep -q "^apf-lab: up" "$BATS_TEST_TMPDIR/out"
 	kill -TERM "$pid"
 	rc=0
 	wait "$pid" || rc=$?
 	[ "$rc" -eq 143 ]
+	log=$(sed -n 's/^\[lab\] booting .*, log \(.*\))$/\1/p' "$BATS_TEST_TMPDIR/out")
 	rm -f "$BATS_TEST_TMPDIR/out"
+	run cat "$log"
+	assert_line --regexp '^apf-lab: up'
+	assert_line '--- stopped by a signal here ---'
 	sleep 0.5
 	no_lab_process_left
 }

@@ -229,6 +229,23 @@ lab_results_dir() {
 	fi
 }
 
+# lab_quiet_tail: quiet, a failed run shows the last lines of its log on stderr, and the
+# console's first fatal line (_fatal), which those may not reach (the crash scrolls away
+# under its report and QEMU's warnings)
+lab_quiet_tail() {
+	[ "$RUN_QUIET" = 1 ] || return 0
+	tail -n 20 "$_log" >&2
+	[ -z "$_fatal" ] || printf '%s\n' "$_fatal" >&2
+}
+
+# lab_keep_console: at exit, the console of a lab stopped by a signal goes to its log
+lab_keep_console() {
+	[ "$_lr_console_kept" = 1 ] || [ ! -f "$_tmp/console" ] || {
+		cat "$_tmp/console"
+		printf '\n--- stopped by a signal here ---\n'
+	} >>"$_log"
+}
+
 # Boot the lab host with the command; sets WATCH_FIRST_OUTPUT_S (boot to first output).
 lab_run() {
 	_top=$1
@@ -247,25 +264,38 @@ lab_run() {
 	log "booting the $LAB_ARCH lab ($LAB_KERNEL_ID, timeout ${RUN_TIMEOUT}s, log $_log)"
 	now_cs
 	_t0=$NOW_CS
+	: >"$_tmp/console"
+	# a lab stopped by a signal keeps its console in the log too (run after QEMU is
+	# killed: cleanups run newest first)
+	_lr_console_kept=0
+	at_exit lab_keep_console
 	"$@" </dev/null >"$_tmp/qemu.out" 2>&1 &
 	_qpid=$!
 	at_exit "kill_tree $_qpid"
-	: >"$_tmp/console"
+	# A lab host whose kernel reported a fatal splat (a stall, a lockup, an oops) has
+	# nothing left to measure: its run fails whatever it returns. It gets the grace
+	# period to end or to print the rest of its report, then it is stopped, instead of
+	# holding the run until the timeout (the x86 lab's CPU 0 stalled for 20 minutes).
+	WATCH_FATAL_PATTERNS=$_top/harness/lib/kernel-splat.patterns
+	# shellcheck disable=SC2034 # read by watch_process (lib/watch.sh)
+	WATCH_FATAL_GRACE=${LAB_FATAL_GRACE:-120}
 	watch_process "$_qpid" "$_tmp/console" "$_t0" "$RUN_TIMEOUT" "$_log" $((1 - RUN_QUIET))
 	_status=0
 	wait "$_qpid" || _status=$?
+	_lr_console_kept=1
 	cat "$_tmp/console" >>"$_log"
 	if [ -s "$_tmp/qemu.out" ]; then
 		printf '\n--- qemu ---\n' >>"$_log"
 		cat "$_tmp/qemu.out" >>"$_log"
 	fi
+	_fatal=$(console_fatal_line "$_tmp/console" "$WATCH_FATAL_PATTERNS")
 	if [ "$WATCH_TIMED_OUT" = 1 ]; then
-		[ "$RUN_QUIET" = 1 ] && tail -n 20 "$_log" >&2
+		lab_quiet_tail
 		log "TIMEOUT after ${RUN_TIMEOUT}s: the lab was killed (log: $_log)"
 		return 124
 	fi
 	if [ -n "$WATCH_STOP" ]; then
-		[ "$RUN_QUIET" = 1 ] && tail -n 20 "$_log" >&2
+		lab_quiet_tail
 		log "lab stopped: $WATCH_STOP (log: $_log)"
 		return 125
 	fi
@@ -274,15 +304,12 @@ lab_run() {
 		tar -xf "$_tmp/results.tar" -C "$_res" 2>>"$_log" || true
 	fi
 	if [ ! -f "$_res/$LAB_STATUS_FILE" ]; then
-		[ "$RUN_QUIET" = 1 ] && tail -n 20 "$_log" >&2
+		lab_quiet_tail
 		# a clean power-off says so on the console, a crash with one of the fatal lines of
 		# lib/kernel-splat.patterns; a reset (-no-reboot: QEMU exits 0) says nothing
-		if reset_silent "$_status" "$_tmp/console" "$_top/harness/lib/kernel-splat.patterns"; then
+		if reset_silent "$_status" "$_tmp/console" "$WATCH_FATAL_PATTERNS"; then
 			log "lab failure: the lab host returned no status: $LAB_RESET_SILENT (log: $_log)"
 		else
-			_fatal=$(console_fatal_line "$_tmp/console" "$_top/harness/lib/kernel-splat.patterns")
-			# quiet, the tail above may not reach the crash: its line goes to stderr too
-			[ "$RUN_QUIET" != 1 ] || [ -z "$_fatal" ] || printf '%s\n' "$_fatal" >&2
 			log "lab failure: the lab host returned no status${_fatal:+ (its kernel crashed)} (qemu exit $_status; log: $_log)"
 		fi
 		return 125
