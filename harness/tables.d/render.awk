@@ -363,6 +363,14 @@ function norm_line(    sec, k, k3) {
 		pubv[k] = $6
 	} else if ($1 == "V") {
 		hasm[dsec[$2], $3, $6] = 1
+	} else if ($1 == "K" && $4 == "harness_other_cpu_pct" && ($3 in isrec) && $5 ~ /^[0-9]+$/) {
+		# other work on the machine that emulated the lab, during each case
+		oc_n[$2]++
+		oc_sum[$2] += $5
+		if ($5 + 0 > oc_max[$2])
+			oc_max[$2] = $5 + 0
+		if ($5 + 0 > 10)
+			oc_busy[$2]++
 	} else if ($1 == "K" && $4 == "kernel_splat" && ($3 in isrec)) {
 		fsplat[$2]++
 	} else if ($1 == "K" && $4 == "kernel_splat_known" && ($3 in isrec)) {
@@ -397,6 +405,11 @@ function faults(    d, n) {
 		if (fknown[d] > 0)
 			both("Known series bugs reported by the KVM host, figures kept (harness/lib/series-splats.known): " \
 			    drun[d] ": " fknown[d] " case" (fknown[d] == 1 ? "" : "s") " (" fknames[d] ")")
+	for (d = 1; d <= ndirs; d++)
+		if (oc_n[d] > 0)
+			both("Other work on the machine during the cases (harness_other_cpu_pct, % of its CPUs): " drun[d] \
+			    ": mean " sprintf("%.0f", oc_sum[d] / oc_n[d]) "%, max " oc_max[d] "%" \
+			    (oc_busy[d] > 0 ? "; " oc_busy[d] " of " oc_n[d] " cases above 10%: their figures carry that load" : ""))
 }
 
 function header(    j, n, h) {

@@ -264,6 +264,36 @@ guest_dir() {
 	assert_output "the source guest's workload was over before the migration started (src-console.log): the profile's workload is too short for this host"
 }
 
+@test "machine share: the other work's share of the machine during a case, from /proc/stat and the shell's waited children; under dash and busybox ash" {
+	cat >"$BATS_TEST_TMPDIR/m.sh" <<'EOS'
+APF_PROG=bench
+. "$1/harness/lib/common.sh"; . "$1/harness/lib/host/machine-share.sh"
+export APF_PROC=$2
+mkdir -p "$2/$$"
+# busy = user nice system irq softirq steal (idle and iowait left out)
+echo "cpu  1000 0 500 9000 300 0 0 0 0 0" >"$2/stat"
+echo "$$ (sh) S 1 2 3 0 -1 0 0 0 0 0 5 5 100 50 20 0" >"$2/$$/stat"
+s0=$(machine_snap); echo "snap $s0"
+# 10 s on 2 CPUs (2000 ticks of capacity): the machine 1600 ticks busier, the case 1200
+echo "cpu  2200 0 900 9400 300 0 0 0 0 0" >"$2/stat"
+echo "$$ (sh) S 1 2 3 0 -1 0 0 0 0 0 5 5 1000 350 20 0" >"$2/$$/stat"
+s1=$(machine_snap); echo "snap $s1"
+machine_other_pct "$s0" "$s1" 1000 2
+# the case alone: nothing else ran
+machine_other_pct "1000 10" "2000 1010" 1000 2
+EOS
+	for sh in dash "busybox sh"; do
+		rm -rf "$BATS_TEST_TMPDIR/proc"
+		run $sh "$BATS_TEST_TMPDIR/m.sh" "$TOP" "$BATS_TEST_TMPDIR/proc"
+		assert_success
+		assert_line 'snap 1500 160'
+		assert_line 'snap 3100 1360'
+		assert_line --index 2 20
+		assert_line --index 3 0
+	done
+	rm -rf "$BATS_TEST_TMPDIR/proc" "$BATS_TEST_TMPDIR/m.sh"
+}
+
 @test "progress: before the first case a bound from the profile, then the mean of the cases done; a resumed run counts its records" {
 	up=$BATS_TEST_TMPDIR/uptime
 	echo "100.00 0" >"$up"
@@ -451,7 +481,7 @@ fake_lab_tree() {
 	assert_success
 	assert_output --partial "s1-i1-apfoff-r1: recorded already (unavailable), skipped"
 	run cat "$run_dir/records/s1-i1-apfon-r1.rec"
-	assert_output --regexp "^$(printf 'scenario=1\nindex=1\napf=on\nrepeat=1\nseq=2')"$'\n''started=[0-9T:Z-]+'$'\n'"$(cat "$FAKE_RECORD")"$'\n''case_wall_s=[0-9]+$'
+	assert_output --regexp "^$(printf 'scenario=1\nindex=1\napf=on\nrepeat=1\nseq=2')"$'\n''started=[0-9T:Z-]+'$'\n'"$(cat "$FAKE_RECORD")"$'\n''case_wall_s=[0-9]+'$'\n'"harness_cpus=$(getconf _NPROCESSORS_ONLN)"$'\n''harness_other_cpu_pct=[0-9]+$'
 	grep -qx complete=yes "$run_dir/manifest"
 	run ls -A "$run_dir/records"
 	assert_output "$(printf 's1-i1-apfoff-r1.rec\ns1-i1-apfon-r1.rec')"

@@ -902,6 +902,25 @@ kernel-candidate|205|2|6.12.117-apf-vendor-hyp|vendor-hyp v1|222222222222"
 	[ ! -e "$BATS_TEST_TMPDIR/one/kernels.csv" ]
 }
 
+@test "tables: the other work on the machine during the cases is summed up per run, the cases above 10% counted" {
+	evidence_run
+	n=0
+	for r in "$R"/*.rec; do
+		echo harness_other_cpu_pct=2 >>"$r"
+		n=$((n + 1))
+	done
+	sed -i 's/^harness_other_cpu_pct=2$/harness_other_cpu_pct=44/' "$R/s2-i1-apfon-r1.rec"
+	run "$T" --format text --out "$OUT" "$BATS_TEST_TMPDIR/run"
+	assert_success
+	mean=$(awk -v n="$n" 'BEGIN { printf "%.0f", (2 * (n - 1) + 44) / n }')
+	assert_line "Other work on the machine during the cases (harness_other_cpu_pct, % of its CPUs): lab-x86: mean $mean%, max 44%; 1 of $n cases above 10%: their figures carry that load"
+	# a run without the key (older records) says nothing of it
+	evidence_run
+	run "$T" --format text --out "$OUT" "$BATS_TEST_TMPDIR/run"
+	assert_success
+	refute_output --partial "Other work on the machine"
+}
+
 @test "tables: cases that kept their figures despite the series' known host bugs are named under the tables" {
 	ref=$TOP/results/reference/arm64-lab-apf-v4
 	run "$TOP/harness/tables" --format text --out "$BATS_TEST_TMPDIR/t" "$ref/arm64-lab-apf-v4-short" "$ref/arm64-lab-apf-v4-short-b"
