@@ -487,6 +487,25 @@ fake_lab_tree() {
 	assert_output "$(printf 's1-i1-apfoff-r1.rec\ns1-i1-apfon-r1.rec')"
 }
 
+@test "bench: resuming a run skips a case recorded failed by a silent reset; only the attempt that reset is run again at once" {
+	. "$TOP/harness/lib/contract.sh"
+	fake_lab_tree
+	res=$BATS_TEST_TMPDIR/results
+	run "$tree/harness/bench" --profile short --scenarios 1 --apf off --results "$res" --run-id r --no-tables
+	assert_success
+	# its record as a silent reset (attempt and retry) leaves it
+	rec=$res/r/records/s1-i1-apfoff-r1.rec
+	sed -i -e 's/^state=.*/state=failed/' -e "s/^reason=.*/reason=the case ended with status 125 and no record: $LAB_RESET_SILENT (logs\/s1-i1-apfoff-r1\/lab.log)/" "$rec"
+	cp "$rec" "$BATS_TEST_TMPDIR/before"
+	run "$tree/harness/bench" --profile short --scenarios 1 --apf off,on --results "$res" --run-id r --no-tables
+	assert_success
+	assert_line "[bench] s1-i1-apfoff-r1: recorded already (failed), skipped"
+	refute_output --partial "running it again once"
+	cmp "$rec" "$BATS_TEST_TMPDIR/before"
+	run ls -A "$res/r/records"
+	assert_output "$(printf 's1-i1-apfoff-r1.rec\ns1-i1-apfon-r1.rec')"
+}
+
 @test "bench: a lab host that crashed with no record: the reason quotes its kernel's crash line" {
 	fake_lab_tree
 	res=$BATS_TEST_TMPDIR/results
