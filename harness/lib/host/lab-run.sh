@@ -288,7 +288,7 @@ lab_run() {
 		printf '\n--- qemu ---\n' >>"$_log"
 		cat "$_tmp/qemu.out" >>"$_log"
 	fi
-	_fatal=$(console_fatal_line "$_tmp/console" "$WATCH_FATAL_PATTERNS")
+	_fatal=$(console_fatal_line "$_tmp/console" "$WATCH_FATAL_PATTERNS") || _fatal=""
 	if [ "$WATCH_TIMED_OUT" = 1 ]; then
 		lab_quiet_tail
 		log "TIMEOUT after ${RUN_TIMEOUT}s: the lab was killed (log: $_log)"
