@@ -72,7 +72,7 @@ lab-bench: deps
 	harness/lab bench
 
 bench: deps
-	harness/bench $(if $(PROFILE),--profile $(PROFILE))
+	harness/bench $(if $(PROFILE),--profile $(PROFILE)) $(if $(SCENARIOS),--scenarios $(SCENARIOS))
 
 # Mutation runs of the selftests: slow, so their own target and CI job, not in make check.
 deviations: deps
