@@ -275,7 +275,8 @@ lab_run() {
 	# A lab host whose kernel reported a fatal splat (a stall, a lockup, an oops) has
 	# nothing left to measure: its run fails whatever it returns. It gets the grace
 	# period to end or to print the rest of its report, then it is stopped, instead of
-	# holding the run until the timeout (the x86 lab's CPU 0 stalled for 20 minutes).
+	# holding the run until the timeout (an x86 lab host's CPU 0 stalled and held its case
+	# 12 minutes, until the run was stopped by hand).
 	WATCH_FATAL_PATTERNS=$_top/harness/lib/kernel-splat.patterns
 	# shellcheck disable=SC2034 # read by watch_process (lib/watch.sh)
 	WATCH_FATAL_GRACE=${LAB_FATAL_GRACE:-120}

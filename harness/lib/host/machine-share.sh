@@ -3,7 +3,7 @@
 # In the lab every figure is emulated time on this machine's CPUs: whatever else runs
 # on them slows the case down, and that is the largest source of spread the suite has
 # measured (issue 15: CoeffVar of [2]'s calc rate 42-50% on a machine shared with other
-# jobs, 1-3% on a quiet one). So each record says how much of the machine was busy with
+# jobs, 2-4% on a quiet one). So each record says how much of the machine was busy with
 # something other than the case. Sourced after common.sh; host only.
 #
 # The case is this shell's child (harness/lab run, and what it starts): once it has been
