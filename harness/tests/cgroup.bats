@@ -47,7 +47,9 @@ profile() { # profile NAME CONTENT -> path
 	run -0 "$CG" profile lab
 	[ "$output" = "memory.max 160M" ]
 	run -0 "$CG" profile cover-letter
-	[ "$output" = "memory.max 2G" ]
+	[ "$output" = "memory.max 1792M" ]
+	run -0 "$CG" profile cover-letter-tight
+	[ "$output" = "memory.max 1536M" ]
 	run -0 "$CG" profile none
 	[ "$output" = "memory.max max
 memory.high max

@@ -193,6 +193,24 @@ fake_tree() {
 	assert_output "$(printf '%s\n' s2-i1-apfoff-r1 s2-i1-apfon-r1 s2-i1-apfoff-aa-r1)"
 }
 
+@test "bench: INDEXES runs a scenario on the first N of the profile's CGROUPS only; the others run them all" {
+	fake_tree
+	printf 'memory_max=150M\nmemory_high=\nmemory_swap_max=\n' >"$tree/cgroups/tight.conf"
+	sed -e 's/^CGROUPS=.*/CGROUPS=lab tight/' -e 's/^CASE_TIMEOUT=.*/&\nINDEXES=3:1/' \
+		"$TOP/harness/profiles/short.profile" >"$W/i.profile"
+	run -0 "$tree/harness/bench" --profile "$W/i.profile" --results "$W/res" --run-id i --no-tables
+	run cut -d' ' -f1 "$W/order"
+	assert_output "$(printf '%s\n' s1-i1-apfoff-r1 s1-i1-apfon-r1 s1-i2-apfoff-r1 s1-i2-apfon-r1 \
+		s2-i1-apfoff-r1 s2-i1-apfon-r1 s2-i2-apfoff-r1 s2-i2-apfon-r1 s3-i1-apfoff-r1 s3-i1-apfon-r1)"
+	for bad in 'INDEXES=3:3' 'INDEXES=3:0' 'INDEXES=3' 'INDEXES=3:1,3:2' 'INDEXES=9:1'; do
+		sed "s/^INDEXES=.*/$bad/" "$W/i.profile" >"$W/b.profile"
+		run -2 "$tree/harness/bench" --profile "$W/b.profile" --results "$W/bad"
+		one_line_exit_2
+		assert_output --partial "$W/b.profile: INDEXES"
+	done
+	[ ! -e "$W/bad" ]
+}
+
 @test "bench: bad method values are one line naming the option or the profile's key, exit 2, nothing made" {
 	fake_tree
 	run -2 "$tree/harness/bench" --profile short --order sideways --results "$W/res"
@@ -220,4 +238,13 @@ fake_tree() {
 	assert_output "$(printf '%s\n' 's1-i1-apfoff-r1 off no-kvmapf' 's1-i1-apfon-r1 on ' 's1-i1-apfoff-aa-r1 off no-kvmapf')"
 	grep -qx 'monitors=yes' "$W/res/s/manifest"
 	grep -qx 'profile=significance' "$W/res/s/manifest"
+}
+
+@test "bench: the cover-letter profile runs the published table's cases: [1] and [2] at index 1 and 2, [3] at index 1, -APF and +APF once each" {
+	fake_tree
+	run -0 "$tree/harness/bench" --profile cover-letter --results "$W/res" --run-id c --no-tables
+	run cut -d' ' -f1 "$W/order"
+	assert_output "$(printf '%s\n' s1-i1-apfoff-r1 s1-i1-apfon-r1 s1-i2-apfoff-r1 s1-i2-apfon-r1 \
+		s2-i1-apfoff-r1 s2-i1-apfon-r1 s2-i2-apfoff-r1 s2-i2-apfon-r1 s3-i1-apfoff-r1 s3-i1-apfon-r1)"
+	grep -qx 'profile=cover-letter' "$W/res/c/manifest"
 }

@@ -8,9 +8,10 @@ PROFILE_KEYS="PROFILE_DESCRIPTION LAB_MEM_MB LAB_SMP SWAP_MB SWAP_IOPS GUEST_MEM
 CGROUPS WORKLOAD_PERCENT WORKLOAD_TIMES S3_REPEAT MIGRATE_AFTER_S MIGRATE_BANDWIDTH CASE_TIMEOUT"
 # The method (issue 15), optional: a profile may fix how its cases run; harness/bench's
 # options override it. SCENARIOS (1,2,3), REPEAT (N, or S:N,S:N per scenario), AA (yes:
-# an A/A control arm, -APF against -APF), ORDER (interleaved or grouped), MONITORS (yes
-# or no). harness/bench checks their values.
-PROFILE_OPTIONAL_KEYS="SCENARIOS REPEAT AA ORDER MONITORS"
+# an A/A control arm, -APF against -APF), INDEXES (S:N,S:N: scenario S runs the first N
+# of CGROUPS only; a scenario it does not name runs them all), ORDER (interleaved or
+# grouped), MONITORS (yes or no). harness/bench checks their values.
+PROFILE_OPTIONAL_KEYS="SCENARIOS REPEAT INDEXES AA ORDER MONITORS"
 
 # profile_path NAME-OR-FILE DIR: a name (letters, digits, - and _) is DIR/NAME.profile;
 # anything with a / or ending in .profile is a file. A name that is neither, or a file
