@@ -371,6 +371,12 @@ function norm_line(    sec, k, k3) {
 			oc_max[$2] = $5 + 0
 		if ($5 + 0 > 10)
 			oc_busy[$2]++
+	} else if ($1 == "K" && $4 == "guest_kernel_splat" && ($3 in isrec)) {
+		# a bug the guest's kernel reported and survived: the figures stand, the reader
+		# sees it (per run, how many cases, and the first report)
+		gsp_n[$2]++
+		if (gsp_first[$2] == "")
+			gsp_first[$2] = $5
 	} else if ($1 == "K" && $4 == "kernel_splat" && ($3 in isrec)) {
 		fsplat[$2]++
 	} else if ($1 == "K" && $4 == "kernel_splat_known" && ($3 in isrec)) {
@@ -405,6 +411,10 @@ function faults(    d, n) {
 		if (fknown[d] > 0)
 			both("Known series bugs reported by the KVM host, figures kept (harness/lib/series-splats.known): " \
 			    drun[d] ": " fknown[d] " case" (fknown[d] == 1 ? "" : "s") " (" fknames[d] ")")
+	for (d = 1; d <= ndirs; d++)
+		if (gsp_n[d] > 0)
+			both("Bugs the guest's kernel reported and survived, figures kept (guest_kernel_splat): " drun[d] ": " \
+			    gsp_n[d] " case" (gsp_n[d] == 1 ? "" : "s") ", the first: " gsp_first[d])
 	for (d = 1; d <= ndirs; d++)
 		if (oc_n[d] > 0)
 			both("Other work on the machine during the cases (harness_other_cpu_pct, % of its CPUs): " drun[d] \

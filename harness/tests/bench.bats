@@ -3,6 +3,7 @@
 # cleanup. The end-to-end tests boot the lab with the short profile.
 
 load common
+bats_require_minimum_version 1.5.0
 
 setup() {
 	common_setup
@@ -234,6 +235,29 @@ guest_dir() {
 	[[ "$output" == *"guest_status=complete"* ]]
 	[[ "$output" != *"timeline"* ]]
 	[ "$(cat "$d/timeline")" = "$(printf '1 0.5 100.25\n2 100.8 90.5')" ]
+}
+
+@test "guest splat: the first bug the guest's kernel reported and survived, with the function a lockdep report names; nothing on a clean log" {
+	d=$BATS_TEST_TMPDIR/gs
+	mkdir -p "$d"
+	gs() { sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; guest_splat '$1' '$TOP/harness/lib/kernel-splat.patterns'"; }
+	# the report every arm64 +APF guest of the v4 series printed (its first lines)
+	printf '%s\r\n' '[    1.0] Async PF enabled on CPU0' '[  301.5] ' '[  301.6] ================================' \
+		'[  301.6] WARNING: inconsistent lock state' '[  301.6] 5.14.2 #1 Tainted: G L' \
+		'[  301.6] inconsistent {INITIAL USE} -> {IN-NMI} usage.' '[  301.6] init/176 [HC1[1]:SC0[0]:HE1:SE1] takes:' \
+		'[  301.6] fffffbffeffde018 (&table->lock){-.-.}-{2:2}, at: kvm_async_pf_sdei_handler+0x68/0x1e4' \
+		'[  302.0] WARNING: CPU: 0 PID: 1 at mm/x.c:1 later+0x1/0x2' >"$d/dmesg"
+	run -0 gs "$d/dmesg"
+	assert_output "WARNING: inconsistent lock state (at kvm_async_pf_sdei_handler+0x68/0x1e4)"
+	# a WARNING names its place itself: its line alone
+	printf '%s\n' '[ 1.0] boot' '[ 2.0] WARNING: CPU: 0 PID: 1 at mm/x.c:1 f+0x1/0x2' '[ 2.1] Modules linked in:' >"$d/dmesg"
+	run -0 gs "$d/dmesg"
+	assert_output "WARNING: CPU: 0 PID: 1 at mm/x.c:1 f+0x1/0x2"
+	printf '%s\n' '[ 1.0] boot' '[ 2.0] Async PF enabled on CPU0' >"$d/dmesg"
+	run -0 gs "$d/dmesg"
+	assert_output ""
+	run -0 gs "$d/none"
+	assert_output ""
 }
 
 @test "migration failure: the reason names a QEMU crash, a workload too short for the host, or a QEMU that exited" {

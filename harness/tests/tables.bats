@@ -921,6 +921,17 @@ kernel-candidate|205|2|6.12.117-apf-vendor-hyp|vendor-hyp v1|222222222222"
 	refute_output --partial "Other work on the machine"
 }
 
+@test "tables: bugs the guest's kernel reported and survived are counted per run under the tables, with the first" {
+	evidence_run
+	echo "guest_kernel_splat=WARNING: inconsistent lock state (at f+0x68/0x1e4)" >>"$R/s2-i1-apfon-r1.rec"
+	echo "guest_kernel_splat=WARNING: CPU: 0 PID: 1 at x.c:1 g+0x1/0x2" >>"$R/s1-i1-apfon-r1.rec"
+	run -0 "$T" --format text --out "$OUT" "$BATS_TEST_TMPDIR/run"
+	assert_line --regexp "^Bugs the guest's kernel reported and survived, figures kept \\(guest_kernel_splat\\): lab-x86: 2 cases, the first: WARNING: "
+	evidence_run
+	run -0 "$T" --format text --out "$OUT" "$BATS_TEST_TMPDIR/run"
+	refute_output --partial "guest's kernel reported"
+}
+
 @test "tables: cases that kept their figures despite the series' known host bugs are named under the tables" {
 	ref=$TOP/results/reference/arm64-lab-apf-v4
 	run "$TOP/harness/tables" --format text --out "$BATS_TEST_TMPDIR/t" "$ref/arm64-lab-apf-v4-short" "$ref/arm64-lab-apf-v4-short-b"

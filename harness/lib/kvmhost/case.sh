@@ -233,6 +233,20 @@ console_last_line() {
 	echo "${_cl:-(none)}"
 }
 
+# Did the guest's kernel report a bug and go on? DMESG PATTERNS (lib/kernel-splat.patterns):
+# the first line of the guest's log that any pattern matches (a WARNING, a lockdep report,
+# a BUG), cleaned as console lines are, with the function a lockdep report names ("at: F")
+# within its next 10 lines; nothing when there is none. Such a report does not
+# fail the case (the KVM host measured it as it ran), but the record names it: a guest
+# kernel that WARNs under async PF is a finding about the series' guest side.
+guest_splat() {
+	[ -f "$1" ] && [ -f "$2" ] || return 0
+	tr -d '\r' <"$1" | awk 'NR == FNR { if ($0 !~ /^(#|$)/) { sub(/^fatal /, ""); p[++n] = $0 }; next }
+		first != "" { if (++k > 10) exit; if ($0 ~ /, at: /) { sub(/.*, at: /, ""); first = first " (at " $0 ")"; exit } next }
+		{ for (i = 1; i <= n; i++) if ($0 ~ p[i]) { first = $0; next } }
+		END { if (first != "") print first }' "$2" - | _console_clean
+}
+
 # Did the guest's kernel crash? CONSOLE PATTERNS (lib/kernel-splat.patterns): the first
 # line of the console that reports a fatal bug ("fatal " patterns) and, when it is
 # another line, the panic; nothing when there is none.
