@@ -323,6 +323,9 @@ function norm_line(    sec, k, k3) {
 	} else if ($1 == "R") {
 		sec = dsec[$2]
 		isrec[$3] = 1
+		rarm[$3] = $6
+		rdir[$3] = $2
+		rok[$3] = $8 == "ok"
 		fcases[$2]++
 		fstate[$2, $8 == "unproven" ? "invalid" : $8]++
 		hasS[sec, $4] = 1
@@ -371,6 +374,9 @@ function norm_line(    sec, k, k3) {
 			oc_max[$2] = $5 + 0
 		if ($5 + 0 > 10)
 			oc_busy[$2]++
+	} else if ($1 == "K" && $4 ~ /^guest_debug_locks_(before|after)$/ && ($3 in isrec)) {
+		# the guest kernel's lockdep, on (1) or off (0), before and after the workload
+		gdl[$3, substr($4, 19)] = $5
 	} else if ($1 == "K" && $4 == "guest_kernel_splat" && ($3 in isrec)) {
 		# a bug the guest's kernel reported and survived: the figures stand, the reader
 		# sees it (per run, how many cases, and the first report)
@@ -411,6 +417,7 @@ function faults(    d, n) {
 		if (fknown[d] > 0)
 			both("Known series bugs reported by the KVM host, figures kept (harness/lib/series-splats.known): " \
 			    drun[d] ": " fknown[d] " case" (fknown[d] == 1 ? "" : "s") " (" fknames[d] ")")
+	lockdep_turned_off()
 	for (d = 1; d <= ndirs; d++)
 		if (gsp_n[d] > 0)
 			both("Bugs the guest's kernel reported and survived, figures kept (guest_kernel_splat): " drun[d] ": " \
@@ -420,6 +427,48 @@ function faults(    d, n) {
 			both("Other work on the machine during the cases (harness_other_cpu_pct, % of its CPUs): " drun[d] \
 			    ": mean " sprintf("%.0f", oc_sum[d] / oc_n[d]) "%, max " oc_max[d] "%" \
 			    (oc_busy[d] > 0 ? "; " oc_busy[d] " of " oc_n[d] " cases above 10%: their figures carry that load" : ""))
+}
+
+# The ok cases whose guest kernel's lockdep was on when the workload began and off when it
+# ended (guest_debug_locks_before=1, _after=0): a lockdep report during the run turned it
+# off, and its cost with it, for the rest of the run. Per run and arm; when one arm has
+# such cases and another not, -APF and +APF ran unlike kernels and the line says so.
+function lockdep_turned_off(    r, d, a, arms, line) {
+	for (r in rarm)
+		if (rok[r] && gdl[r, "before"] == "1" && gdl[r, "after"] == "0")
+			ldoff[rdir[r], rarm[r]]++
+		else if (rok[r] && gdl[r, "before"] == "1")
+			ldon[rdir[r], rarm[r]]++
+	for (d = 1; d <= ndirs; d++) {
+		line = ""
+		split("off on aa", arms, " ")
+		for (a = 1; a <= 3; a++)
+			if ((d, arms[a]) in ldoff || (d, arms[a]) in ldon)
+				line = line (line == "" ? "" : ", ") (arms[a] == "on" ? "+APF" : arms[a] == "aa" ? "A/A" : "-APF") " " \
+				    ldoff[d, arms[a]] + 0 " of " ldoff[d, arms[a]] + ldon[d, arms[a]]
+		if (line != "" && ldoff_any(d))
+			both("The guest kernel's lockdep turned itself off during the workload (a report; guest_debug_locks " \
+			    "1 before, 0 after): " drun[d] ": " line " cases" (ldoff_uneven(d) ? \
+			    "; the arms ran with unlike lockdep costs: measure with a guest kernel built without lockdep" : ""))
+	}
+}
+function ldoff_any(d) {
+	return ldoff[d, "off"] + ldoff[d, "on"] + ldoff[d, "aa"] > 0
+}
+function ldoff_uneven(d,    a, arms, n, frac, first, f) {
+	split("off on aa", arms, " ")
+	first = ""
+	for (a = 1; a <= 3; a++) {
+		n = ldoff[d, arms[a]] + ldon[d, arms[a]]
+		if (n == 0)
+			continue
+		f = ldoff[d, arms[a]] / n
+		if (first == "")
+			first = f
+		else if (f != first)
+			return 1
+	}
+	return 0
 }
 
 function header(    j, n, h) {

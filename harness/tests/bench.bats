@@ -260,6 +260,21 @@ guest_dir() {
 	assert_output ""
 }
 
+@test "guest lockdep: debug_locks before and after the workload become record keys; nothing without lockdep" {
+	d=$BATS_TEST_TMPDIR/ld
+	mkdir -p "$d"
+	keys() { sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; guest_lockdep_keys '$1'"; }
+	printf ' lock-classes:                         1234 [max: 8192]\n debug_locks:                            1\n' >"$d/lockdep.before"
+	printf ' lock-classes:                         1301 [max: 8192]\n debug_locks:                            0\n' >"$d/lockdep.after"
+	run -0 keys "$d"
+	assert_output "$(printf 'guest_debug_locks_before=1\nguest_debug_locks_after=0')"
+	# a kernel without lockdep: the guest's cat left empty files
+	: >"$d/lockdep.before"
+	: >"$d/lockdep.after"
+	run -0 keys "$d"
+	assert_output ""
+}
+
 @test "migration failure: the reason names a QEMU crash, a workload too short for the host, or a QEMU that exited" {
 	d=$BATS_TEST_TMPDIR/m
 	mkdir -p "$d/bin" "$d/src" "$d/dst"

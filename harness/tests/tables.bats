@@ -932,6 +932,29 @@ kernel-candidate|205|2|6.12.117-apf-vendor-hyp|vendor-hyp v1|222222222222"
 	refute_output --partial "guest's kernel reported"
 }
 
+@test "tables: cases whose guest's lockdep turned itself off during the workload are counted per arm, and unlike arms flagged" {
+	evidence_run
+	for r in "$R"/*.rec; do
+		printf 'guest_debug_locks_before=1\nguest_debug_locks_after=1\n' >>"$r"
+	done
+	# nothing turned off: no line
+	run -0 "$T" --format text --out "$OUT" "$BATS_TEST_TMPDIR/run"
+	refute_output --partial "lockdep"
+	for r in "$R"/s*-apfon-*.rec; do
+		sed -i 's/^guest_debug_locks_after=1$/guest_debug_locks_after=0/' "$r"
+	done
+	# the fixture's ok cases: 7 a side (its 8th +APF record is invalid, not counted)
+	non=7 noff=7
+	run -0 "$T" --format text --out "$OUT" "$BATS_TEST_TMPDIR/run"
+	assert_line "The guest kernel's lockdep turned itself off during the workload (a report; guest_debug_locks 1 before, 0 after): lab-x86: -APF 0 of $noff, +APF $non of $non cases; the arms ran with unlike lockdep costs: measure with a guest kernel built without lockdep"
+	# every arm alike: counted, not flagged
+	for r in "$R"/s*-apfoff-*.rec; do
+		sed -i 's/^guest_debug_locks_after=1$/guest_debug_locks_after=0/' "$r"
+	done
+	run -0 "$T" --format text --out "$OUT" "$BATS_TEST_TMPDIR/run"
+	assert_line "The guest kernel's lockdep turned itself off during the workload (a report; guest_debug_locks 1 before, 0 after): lab-x86: -APF $noff of $noff, +APF $non of $non cases"
+}
+
 @test "tables: cases that kept their figures despite the series' known host bugs are named under the tables" {
 	ref=$TOP/results/reference/arm64-lab-apf-v4
 	run "$TOP/harness/tables" --format text --out "$BATS_TEST_TMPDIR/t" "$ref/arm64-lab-apf-v4-short" "$ref/arm64-lab-apf-v4-short-b"

@@ -63,14 +63,15 @@ qemu_version() {
 }
 
 # The command the guest runs around the workload command line WL (the case
-# specification's workload=): interrupts before and after, WL, dmesg, the command line.
+# specification's workload=): interrupts before and after, WL, dmesg, the command line;
+# with a lockdep kernel, /proc/lockdep_stats before and after (guest_lockdep_keys).
 # A guest kernel with the arm64 APF series also counts the calls of its two async PF
 # handlers during WL (function tracer; apf_verify): page-not-present (the SDEI event) and
 # page-ready (the PPI). Elsewhere the functions do not exist and nothing is counted. The
 # trace is read before the tracer is switched off: switching it empties the buffer.
 workload_job() {
 	# shellcheck disable=SC2016
-	printf '%s\n' 't=/sys/kernel/tracing; mount -t tracefs none $t 2>/dev/null; if [ -f $t/set_ftrace_filter ] && echo "'"$GUEST_APF_HANDLERS"'" >$t/set_ftrace_filter 2>/dev/null; then echo 4096 >$t/buffer_size_kb; echo function >$t/current_tracer; : >$t/trace; fi; cat /proc/interrupts >"$RESULTS/irq.before"; '"$1"' >"$RESULTS/out.kv" 2>"$RESULTS/err"; echo $? >"$RESULTS/wl.rc"; cat /proc/interrupts >"$RESULTS/irq.after"; if [ "$(cat $t/current_tracer 2>/dev/null)" = function ]; then echo 0 >$t/tracing_on; cat $t/trace >"$RESULTS/apf-handlers.trace"; echo nop >$t/current_tracer; echo 1 >$t/tracing_on; fi; dmesg >"$RESULTS/dmesg"; cat /proc/cmdline >"$RESULTS/cmdline"'
+	printf '%s\n' 't=/sys/kernel/tracing; mount -t tracefs none $t 2>/dev/null; if [ -f $t/set_ftrace_filter ] && echo "'"$GUEST_APF_HANDLERS"'" >$t/set_ftrace_filter 2>/dev/null; then echo 4096 >$t/buffer_size_kb; echo function >$t/current_tracer; : >$t/trace; fi; cat /proc/interrupts >"$RESULTS/irq.before"; cat /proc/lockdep_stats >"$RESULTS/lockdep.before" 2>/dev/null; '"$1"' >"$RESULTS/out.kv" 2>"$RESULTS/err"; echo $? >"$RESULTS/wl.rc"; cat /proc/interrupts >"$RESULTS/irq.after"; cat /proc/lockdep_stats >"$RESULTS/lockdep.after" 2>/dev/null; if [ "$(cat $t/current_tracer 2>/dev/null)" = function ]; then echo 0 >$t/tracing_on; cat $t/trace >"$RESULTS/apf-handlers.trace"; echo nop >$t/current_tracer; echo 1 >$t/tracing_on; fi; dmesg >"$RESULTS/dmesg"; cat /proc/cmdline >"$RESULTS/cmdline"'
 }
 
 # The guest's async PF handlers of the arm64 series (arch/arm64/kernel/kvm.c of APF v4
@@ -231,6 +232,19 @@ _console_clean() {
 console_last_line() {
 	_cl=$(grep -v '^[[:space:]]*$' "$1" 2>/dev/null | tail -n 1 | _console_clean)
 	echo "${_cl:-(none)}"
+}
+
+# The guest kernel's lockdep (a debug kernel, CONFIG_PROVE_LOCKING): debug_locks of its
+# /proc/lockdep_stats before and after the workload (DIR/lockdep.before, .after), as
+# guest_debug_locks_before= and _after= (1 on, 0 off); nothing without lockdep. Lockdep
+# turns itself off at its first report, and its cost goes with it: an arm64 v4 guest of a
+# +APF case reports at its first page-not-present and runs the rest cheaper than a -APF
+# guest, which never reports (harness/tables says so under the tables).
+guest_lockdep_keys() {
+	for _gl in before after; do
+		_gl_v=$(sed -n 's/^ *debug_locks: *\([01]\) *$/\1/p' "$1/lockdep.$_gl" 2>/dev/null)
+		[ -z "$_gl_v" ] || echo "guest_debug_locks_$_gl=$_gl_v"
+	done
 }
 
 # Did the guest's kernel report a bug and go on? DMESG PATTERNS (lib/kernel-splat.patterns):
