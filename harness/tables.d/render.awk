@@ -198,6 +198,12 @@ function block(sec, s, i, m, idxcell,    key, noff, non, col, mt, a, b, c, sig, 
 	if (noff > 0 && non > 0)
 		tmd[tr, "md"] = mdmark(c, sig)
 	aarow(sec, s, i, m, noff)
+	if (c != "" && (m == "time" || m == "calc" || m == "rate")) {
+		# for the side-by-side table: the change of every section, by scenario, index and metric
+		sbs[sec, s, i, m] = fmtp(c) (sig == "yes" ? "*" : "") " (" noff "/" non ")"
+		if (!((s, i, m) in sbsrow))
+			sbsrow[s, i, m] = 1
+	}
 	pk = sec SUBSEP s SUBSEP i SUBSEP m
 	pub = (pk in pubv) ? pubv[pk] : ""
 	chk = ""
@@ -469,6 +475,55 @@ function ldoff_uneven(d,    a, arms, n, frac, first, f) {
 			return 1
 	}
 	return 0
+}
+
+# Side by side: the change of +APF against -APF in every section (at most five: the
+# table's columns), a row per scenario, index and metric that any section has, so that
+# the published figures, the x86 lab and the arm64 lab can be read across one line.
+function side_by_side(    j, ncol, col, s, i, m, mm, r, line, hdr, al, nr, rows, k, t, tmp) {
+	ncol = nsec > 5 ? 5 : nsec
+	hdr = "Scenario|Index|Metric"
+	al = "rrl"
+	for (j = 1; j <= ncol; j++) {
+		col[j] = secs[j]
+		hdr = hdr "|" substr("ABCDE", j, 1)
+		al = al "r"
+	}
+	nr = 0
+	for (k in sbsrow) {
+		split(k, t, SUBSEP)
+		rows[++nr] = sprintf("%02d %04d %d", t[1], t[2], morder[t[3]]) SUBSEP k
+	}
+	if (nr == 0)
+		return
+	for (j = 2; j <= nr; j++)
+		for (k = j; k > 1 && rows[k - 1] > rows[k]; k--) {
+			tmp = rows[k]; rows[k] = rows[k - 1]; rows[k - 1] = tmp
+		}
+	both("")
+	tout("=== Side by side: the change of +APF against -APF in each section ===")
+	tout("(* significant at 5%, Welch's t-test; in brackets n, -APF/+APF runs; blank: no such pair)")
+	mout("## Side by side: the change of +APF against -APF in each section")
+	mout("")
+	mout("\\* significant at 5% (Welch's t-test); in brackets n, -APF/+APF runs; blank: no such pair.")
+	mout("")
+	tb_reset(hdr, al)
+	for (r = 1; r <= nr; r++) {
+		split(rows[r], t, SUBSEP)
+		s = t[2]; i = t[3]; m = t[4]
+		for (j = 1; j <= 5; j++)
+			mm[j] = j <= ncol && ((col[j], s, i, m) in sbs) ? sbs[col[j], s, i, m] : ""
+		tb_add("[" s "]", i, label[m], mm[1], mm[2], mm[3], mm[4], mm[5])
+	}
+	tb_print()
+	for (j = 1; j <= ncol; j++) {
+		line = substr("ABCDE", j, 1) ": " slabel[col[j]] ": " sruns[col[j]] " (" ssrc[col[j]] ", profile " sprof[col[j]] ")"
+		tout(line)
+		mout("- " line)
+	}
+	both("An index is its own profile's memory setting: a row puts like scenarios side by side, not like settings.")
+	if (nsec > ncol)
+		both("(the first five sections only; " nsec - ncol " more above)")
 }
 
 function header(    j, n, h) {
@@ -763,6 +818,8 @@ END {
 	}
 	for (j = 1; j <= nsec; j++)
 		section(secs[j])
+	if (nsec > 1)
+		side_by_side()
 	kernels()
 	faults()
 }

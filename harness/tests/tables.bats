@@ -921,6 +921,22 @@ kernel-candidate|205|2|6.12.117-apf-vendor-hyp|vendor-hyp v1|222222222222"
 	refute_output --partial "Other work on the machine"
 }
 
+@test "tables: several sections get a side-by-side table of their changes, a row per scenario, index and metric; one section none" {
+	run -0 "$T" --format text --out "$BATS_TEST_TMPDIR/o" "$REF" "$FIX/lab-x86"
+	assert_line "=== Side by side: the change of +APF against -APF in each section ==="
+	# the published change, then the lab's (the same figure as its own section shows)
+	assert_line --regexp '^ +\[2\] +1 +calc rate \(M/s\) +\+48\.8% \(1/1\) +\+72\.5%\* \(2/2\)$'
+	assert_line --regexp '^ +1 +calc rate \(M/s\) +Hmean +2/2 .* \* +\+72\.5%\* +0\.0178$'
+	# a row only one section has: the other column blank
+	assert_line --regexp '^ +\[2\] +2 +calc rate \(M/s\) +\+39\.4% \(1/1\)$'
+	# no change where -APF is 0 ([1] has no calculation thread)
+	refute_line --regexp '^ +\[1\] +1 +calc '
+	assert_line "A: arm64: cover-letter-v2 (published, profile cover-letter)"
+	assert_line "B: x86_64: lab-x86 (measured, profile lab)"
+	run -0 "$T" --format text --out "$BATS_TEST_TMPDIR/p" "$FIX/lab-x86"
+	refute_output --partial "Side by side"
+}
+
 @test "tables: bugs the guest's kernel reported and survived are counted per run under the tables, with the first" {
 	evidence_run
 	echo "guest_kernel_splat=WARNING: inconsistent lock state (at f+0x68/0x1e4)" >>"$R/s2-i1-apfon-r1.rec"
