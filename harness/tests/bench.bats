@@ -333,30 +333,36 @@ EOS
 	rm -rf "$BATS_TEST_TMPDIR/proc" "$BATS_TEST_TMPDIR/m.sh"
 }
 
-@test "progress: before the first case a bound from the profile, then the mean of the cases done; a resumed run counts its records" {
+@test "progress: before the first ok case a bound from the profile, then the mean of the cases that ended ok; a resumed run counts its ok records" {
 	up=$BATS_TEST_TMPDIR/uptime
 	echo "100.00 0" >"$up"
 	printf 'state=ok\ncase_wall_s=100\n' >"$BATS_TEST_TMPDIR/a.rec"
 	printf 'state=ok\ncase_wall_s=200\n' >"$BATS_TEST_TMPDIR/b.rec"
 	printf 'state=ok\n' >"$BATS_TEST_TMPDIR/c.rec"
+	# a case a fault ended early says nothing of how long a case takes
+	printf 'state=failed\ncase_wall_s=20\n' >"$BATS_TEST_TMPDIR/d.rec"
 	cat >"$BATS_TEST_TMPDIR/p.sh" <<EOF
 APF_PROG=bench APF_UPTIME=$up
 . '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/host/progress.sh'
 progress_init 3 900
 progress_begin "case one"
-echo "160.00 0" >$up; progress_end; echo "wall \$PG_WALL_S"
+echo "160.00 0" >$up; progress_end; echo "wall \$PG_WALL_S"; progress_count ok
 progress_summary
 echo "400.00 0" >$up
 progress_begin "case two"
-progress_init 4 900 $BATS_TEST_TMPDIR/a.rec $BATS_TEST_TMPDIR/b.rec $BATS_TEST_TMPDIR/c.rec
+echo "410.00 0" >$up; progress_end; progress_count failed
+progress_begin "case three"
+progress_init 4 900 $BATS_TEST_TMPDIR/a.rec $BATS_TEST_TMPDIR/b.rec $BATS_TEST_TMPDIR/c.rec $BATS_TEST_TMPDIR/d.rec
 progress_begin "resumed"
 EOF
 	run sh "$BATS_TEST_TMPDIR/p.sh"
 	assert_success
-	assert_line "[bench] [1/3] case one; run time 0s, time left known after the first case (at most 45m00s by the case timeouts)"
+	assert_line "[bench] [1/3] case one; run time 0s, time left known after the first case that ends ok (at most 45m00s by the case timeouts)"
 	assert_line "wall 60"
 	assert_line --regexp '^run time 1m00s, about 2m00s left \(ends ~[0-9?:]+, 2 cases at 1m00s each\)$'
 	assert_line --regexp '^\[bench\] \[2/3\] case two; run time 5m00s, about 2m00s left \(ends ~[0-9?:]+, 2 cases at 1m00s each\)$'
+	# case two failed after 10 s: the mean is still case one's
+	assert_line --regexp '^\[bench\] \[3/3\] case three; run time 5m10s, about 1m00s left \(ends ~[0-9?:]+, 1 case at 1m00s each\)$'
 	assert_line --regexp '^\[bench\] \[1/4\] resumed; run time 0s, about 10m00s left \(ends ~[0-9?:]+, 4 cases at 2m30s each\)$'
 }
 
@@ -368,9 +374,9 @@ APF_PROG=bench APF_UPTIME=$up
 . '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/host/progress.sh'
 progress_init 3 900
 progress_begin "case one"
-echo "160.00 0" >$up; progress_end
+echo "160.00 0" >$up; progress_end; progress_count ok
 progress_begin "case two"
-echo "180.00 0" >$up; progress_end; echo "wall \$PG_WALL_S"
+echo "180.00 0" >$up; progress_end; echo "wall \$PG_WALL_S"; progress_count failed
 progress_again
 progress_begin "case two again"
 EOF

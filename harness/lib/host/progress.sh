@@ -3,10 +3,11 @@
 # started and an estimate of the time left for the whole run. Sourced after common.sh;
 # host only.
 #
-# The estimate is the mean wall time of the cases done so far times the cases still to
-# run. Cases done in this invocation count; so do those of an earlier invocation of the
-# same run (their records keep `case_wall_s`), so a resumed run estimates from its first
-# case on. Before any case is done there is only the profile's bound: each case ends
+# The estimate is the mean wall time of the cases that ended ok so far times the cases
+# still to run: a case a fault ended (a lab host that crashed at 57 s of a 6-minute case)
+# says nothing of how long a case takes. Cases done in this invocation count; so do those
+# of an earlier invocation of the same run (their records keep `case_wall_s` and
+# `state`), so a resumed run estimates from its first case on. Before any case is done there is only the profile's bound: each case ends
 # within its timeout plus the lab's margin, and that is what is printed, as a bound.
 
 # progress_init TODO BOUND_S RECORD...: TODO cases are to run, each within BOUND_S
@@ -18,6 +19,7 @@ progress_init() {
 	now_cs
 	_pg_t0=$NOW_CS
 	for _pg_r in "$@"; do
+		[ "$(kv_get "$_pg_r" state 2>/dev/null)" = ok ] || continue
 		_pg_w=$(kv_get "$_pg_r" case_wall_s 2>/dev/null) || continue
 		case $_pg_w in '' | *[!0-9]*) continue ;; esac
 		_pg_n=$((_pg_n + 1))
@@ -44,7 +46,7 @@ progress_left() {
 		_pg_l=$(($1 * _pg_sum / _pg_n))
 		echo "about $(fmt_s "$_pg_l") left (ends ~$(date -d "@$(($(date +%s) + _pg_l))" +%H:%M 2>/dev/null || echo ?), $1 case$([ "$1" -gt 1 ] && echo s) at $(fmt_s $((_pg_sum / _pg_n))) each)"
 	else
-		echo "time left known after the first case (at most $(fmt_s $(($1 * _pg_bound))) by the case timeouts)"
+		echo "time left known after the first case that ends ok (at most $(fmt_s $(($1 * _pg_bound))) by the case timeouts)"
 	fi
 }
 
@@ -61,17 +63,19 @@ progress_begin() {
 progress_end() {
 	now_cs
 	PG_WALL_S=$(((NOW_CS - _pg_c0 + 50) / 100))
+}
+
+# progress_count STATE: the case's record says STATE; an ok case joins the mean
+progress_count() {
+	[ "$1" = ok ] || return 0
 	_pg_n=$((_pg_n + 1))
 	_pg_sum=$((_pg_sum + PG_WALL_S))
 }
 
 # progress_again: the case begun last runs once more (an automatic retry): it keeps its
-# place [k/TODO], and the attempt cut short by a fault leaves the mean, which estimates
-# cases that run to their end (a guest that reset at once took 20 s of a 3-minute case)
+# place [k/TODO] (its attempt, ended by a fault, never joined the mean)
 progress_again() {
 	_pg_k=$((_pg_k - 1))
-	_pg_n=$((_pg_n - 1))
-	_pg_sum=$((_pg_sum - PG_WALL_S))
 }
 
 # progress_summary: the line after a case, also the estimate for the rest
