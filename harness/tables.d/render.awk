@@ -461,7 +461,7 @@ function lockdep_turned_off(    r, d, a, arms, line) {
 function ldoff_any(d) {
 	return ldoff[d, "off"] + ldoff[d, "on"] + ldoff[d, "aa"] > 0
 }
-function ldoff_uneven(d,    a, arms, n, frac, first, f) {
+function ldoff_uneven(d,    a, arms, n, first, f) {
 	split("off on aa", arms, " ")
 	first = ""
 	for (a = 1; a <= 3; a++) {
