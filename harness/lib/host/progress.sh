@@ -8,8 +8,8 @@
 # says nothing of how long a case takes. Cases done in this invocation count; so do those
 # of an earlier invocation of the same run (their records keep `case_wall_s` and
 # `state`), so a resumed run estimates from its first case on. Before any case has
-# ended ok there is only the profile's bound: each case ends
-# within its timeout plus the lab's margin, and that is what is printed, as a bound.
+# ended ok there is only the profile's bound: each case ends within its timeout plus
+# the lab's margin, and that is what is printed, as a bound.
 
 # progress_init TODO BOUND_S RECORD...: TODO cases are to run, each within BOUND_S
 # seconds; the records name the cases already done.
