@@ -25,7 +25,7 @@ bad_profile() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "lab 512 lab 100." ]
 	run load_profile "$PROFILES/cover-letter.profile"
-	[ "$output" = "cover-letter 4096 cover-letter cover-letter-tight 200." ]
+	[ "$output" = "cover-letter 4096 cover-letter cover-letter-tight 400." ]
 	run load_profile "$PROFILES/short.profile"
 	[ "$status" -eq 0 ]
 }
