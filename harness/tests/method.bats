@@ -124,7 +124,7 @@ fake_tree() {
 	done
 	echo "$(sed -n 's/^case=//p' "$spec") $(sed -n 's/^apf=//p' "$spec") $(sed -n 's/^guest_append=//p' "$spec")" >>"$FAKE_ORDER"
 	mkdir -p "$res" || exit 125
-	printf 'host_kernel=6.12.0-fake\nhost_qemu=7.2.0\nstate=unavailable\nreason=a fake case\napf_verified=no\n' >"$res/record.kv"
+	printf 'host_kernel=6.12.0-fake\nhost_qemu=7.2.0\nstate=%s\nreason=a fake case\napf_verified=no\n' "${FAKE_STATE:-unavailable}" >"$res/record.kv"
 	SH
 	chmod +x "$tree/harness/lab"
 	export FAKE_ORDER=$W/order
@@ -247,4 +247,13 @@ fake_tree() {
 	assert_output "$(printf '%s\n' s1-i1-apfoff-r1 s1-i1-apfon-r1 s1-i2-apfoff-r1 s1-i2-apfon-r1 \
 		s2-i1-apfoff-r1 s2-i1-apfon-r1 s2-i2-apfoff-r1 s2-i2-apfon-r1 s3-i1-apfoff-r1 s3-i1-apfon-r1)"
 	grep -qx 'profile=cover-letter' "$W/res/c/manifest"
+}
+
+@test "bench: a run that ends with failed cases says how many and how to run them again; run again, it says nothing" {
+	fake_tree
+	FAKE_STATE=failed run -0 "$tree/harness/bench" --profile short --scenarios 1 --results "$W/res" --run-id f --no-tables
+	assert_line "[bench] 2 cases of the run ended failed, timeout or oom (their records say why); to run them again: the same command with --run-id f --retry-failed"
+	run -0 "$tree/harness/bench" --profile short --scenarios 1 --results "$W/res" --run-id f --no-tables --retry-failed
+	refute_output --partial "to run them again"
+	refute_output --partial "to run it again"
 }
