@@ -8,9 +8,11 @@
 # n is fixed in advance: 10 per arm for [2], 5 for [1] and [3] (issue 15, item 3). The run
 # does not stop at the first p < 0.05: testing as the data come in and stopping when
 # significant makes "significant" far likelier than 5% under no effect.
-# 60 cases: about 4 hours on a quiet 2-core machine (about 4 minutes a case, from the
-# x86-lab-6.12 reference's times and the lab's boot; an estimate, not a measurement). Run it
-# on a quiet machine: a shared, loaded one puts its own load into CoeffVar.
+# 60 cases. Measured on a quiet 2-core machine (2026-11-30): a case of [1] or [2] takes
+# 2.4 minutes and one of [3] about 9.5, so 4 h 10 min without faults. The x86 lab's
+# emulator faults ended 2 of 17 attempts in [1], 22 of 52 in [2] and 4 of the first 7 in
+# [3], most of them within a minute; count on 5 hours. Run it on a quiet machine: a
+# shared, loaded one puts its own load into CoeffVar.
 PROFILE_DESCRIPTION=significance: the settings of the lab profile (1 vCPU, 512 MB guest writing 60% of its memory, QEMU in memory.max=160M, swap disk limited to 100 IOPS), -APF/+APF/A-A interleaved, n=10 for [2] and 5 for [1] and [3], monitors on
 LAB_MEM_MB=3072
 LAB_SMP=2
