@@ -11,7 +11,7 @@
 # 60 cases. Measured on a quiet 2-core machine (2026-11-30): a case of [1] or [2] takes
 # 2.4 minutes and one of [3] about 9.5, so 4 h 10 min without faults. The x86 lab's
 # emulator faults ended 2 of 17 attempts in [1], 22 of 52 in [2] and 12 of 18 in [3]
-# (half of those after minutes, in post-copy); [3] may need --retry-failed more than once,
+# (half of those minutes into the case); [3] may need --retry-failed more than once,
 # so count on 5 hours and more. Run it on a quiet machine: a
 # shared, loaded one puts its own load into CoeffVar.
 PROFILE_DESCRIPTION=significance: the settings of the lab profile (1 vCPU, 512 MB guest writing 60% of its memory, QEMU in memory.max=160M, swap disk limited to 100 IOPS), -APF/+APF/A-A interleaved, n=10 for [2] and 5 for [1] and [3], monitors on
