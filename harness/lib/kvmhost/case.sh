@@ -262,12 +262,11 @@ guest_splat() {
 }
 
 # Did the guest's kernel crash? CONSOLE PATTERNS (lib/kernel-splat.patterns): the first
-# line of the console that reports a fatal bug ("fatal " patterns) and, when it is
-# another line, the panic; nothing when there is none.
+# line of the console that reports a fatal bug (console_fatal_line, lib/contract.sh) and,
+# when it is another line, the panic; nothing when there is none.
 console_crash() {
 	[ -f "$1" ] && [ -f "$2" ] || return 0
-	_cc_first=$(tr -d '\r' <"$1" | awk 'NR == FNR { if (sub(/^fatal /, "")) p[++n] = $0; next }
-		{ for (i = 1; i <= n; i++) if ($0 ~ p[i]) { print; exit } }' "$2" - | _console_clean)
+	_cc_first=$(console_fatal_line "$1" "$2" | _console_clean)
 	[ -n "$_cc_first" ] || return 0
 	_cc_panic=$(tr -d '\r' <"$1" | grep 'Kernel panic' | head -n 1 | _console_clean)
 	if [ -n "$_cc_panic" ] && [ "$_cc_panic" != "$_cc_first" ]; then
