@@ -228,11 +228,13 @@ guest_dir() {
 @test "workload keys: the kv summary becomes record keys, the timeline its own file" {
 	d=$BATS_TEST_TMPDIR/wl
 	mkdir -p "$d"
-	printf 'timeline 1 0.5 100.25\ntimeline 2 100.8 90.5\nelapsed_ms=191\nbytes_written=4096\npasses=2\ncalc_count=10\ncalc_rate=52\nstatus=complete\nseed=1\n' >"$d/out.kv"
+	printf 'timeline 1 0.5 100.25\ntimeline 2 100.8 90.5\nelapsed_ms=191\nbytes_written=4096\npasses=2\ncalc_count=10\ncalc_rate=52\nstatus=complete\nseed=1\nmem_cpu_ms=120\ncalc_cpu_ms=70\n' >"$d/out.kv"
 	run sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; workload_keys '$d/out.kv'"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"elapsed_ms=191"* ]]
 	[[ "$output" == *"guest_status=complete"* ]]
+	assert_line mem_cpu_ms=120
+	assert_line calc_cpu_ms=70
 	[[ "$output" != *"timeline"* ]]
 	[ "$(cat "$d/timeline")" = "$(printf '1 0.5 100.25\n2 100.8 90.5')" ]
 }

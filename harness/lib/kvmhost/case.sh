@@ -110,7 +110,7 @@ workload_keys() {
 	[ -f "$1" ] || return 0
 	sed -n 's/^timeline //p' "$1" >"${1%/*}/timeline"
 	awk -F= '
-		$1 == "elapsed_ms" || $1 == "bytes_written" || $1 == "passes" || $1 == "calc_count" || $1 == "calc_rate" { print; next }
+		$1 == "elapsed_ms" || $1 == "bytes_written" || $1 == "passes" || $1 == "calc_count" || $1 == "calc_rate" || $1 == "mem_cpu_ms" || $1 == "calc_cpu_ms" { print; next }
 		$1 == "buffer_bytes" || $1 == "mem_available_bytes" || $1 == "status" || $1 == "seed" || $1 == "pattern" { print "guest_" $0 }
 	' "$1"
 }

@@ -43,6 +43,8 @@ static void print_kv(FILE *f, const struct report *rep)
 	fprintf(f, "seed=%" PRIu64 "\n", o->seed);
 	fprintf(f, "pattern=%s\n", pattern_name(o->pattern));
 	fprintf(f, "page_bytes=%" PRIu64 "\n", rep->page_bytes);
+	fprintf(f, "mem_cpu_ms=%" PRIu64 "\n", r->mem_cpu_ns / 1000000);
+	fprintf(f, "calc_cpu_ms=%" PRIu64 "\n", r->calc_cpu_ns / 1000000);
 }
 
 static void print_text(FILE *f, const struct report *rep)
@@ -66,6 +68,8 @@ static void print_text(FILE *f, const struct report *rep)
 			r->calc_count, report_calc_rate(r->calc_count, r->elapsed_ns));
 	else
 		fprintf(f, "  calculation:   off\n");
+	fprintf(f, "  CPU time:      memory thread %" PRIu64 " ms, calculation thread %" PRIu64 " ms\n",
+		r->mem_cpu_ns / 1000000, r->calc_cpu_ns / 1000000);
 	for (uint64_t i = 0; r->timeline && i < r->passes; i++) {
 		fprintf(f, "  pass %" PRIu64 ": start ", i + 1);
 		ms3(f, r->timeline[i].start_ns);

@@ -30,10 +30,35 @@ uint64_t run_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+uint64_t run_thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static void fail(struct run_result *res, int err, const char *what)
 {
 	res->error_errno = err ? err : EINVAL;
 	res->error_what = what;
+}
+
+/* The calculation thread, and the CPU time it used: the share of the CPU it got, which is
+ * what async page faults should raise (the memory thread waits less on the CPU). */
+struct calc_job {
+	struct calc calc;
+	uint64_t cpu_ns;
+};
+
+static void *calc_main(void *arg)
+{
+	struct calc_job *c = arg;
+
+	calc_thread(&c->calc);
+	c->cpu_ns = run_thread_cpu_ns();
+	return NULL;
 }
 
 static void *mem_thread(void *arg)
@@ -91,6 +116,7 @@ static void *mem_thread(void *arg)
 			break;
 	}
 	free(order);
+	res->mem_cpu_ns = run_thread_cpu_ns();
 	return NULL;
 }
 
@@ -98,7 +124,7 @@ int run_workload(const struct opts *o, size_t size, size_t page,
 		 const atomic_int *stop, struct run_result *res)
 {
 	atomic_int calc_stop = 0;
-	struct calc calc = { .stop = &calc_stop };
+	struct calc_job calc = { .calc = { .stop = &calc_stop } };
 	struct mem_job job = { .o = o, .size = size, .page = page, .stop = stop, .res = res };
 	pthread_t mem_tid, calc_tid;
 	int err;
@@ -114,7 +140,7 @@ int run_workload(const struct opts *o, size_t size, size_t page,
 
 	job.t0 = run_now_ns();
 	if (o->calc) {
-		err = pthread_create(&calc_tid, NULL, calc_thread, &calc);
+		err = pthread_create(&calc_tid, NULL, calc_main, &calc);
 		if (err) {
 			fail(res, err, "cannot start the calculation thread");
 			return -1;
@@ -130,7 +156,8 @@ int run_workload(const struct opts *o, size_t size, size_t page,
 	if (o->calc) {
 		atomic_store(&calc_stop, 1);
 		pthread_join(calc_tid, NULL);
-		res->calc_count = calc.count;
+		res->calc_count = calc.calc.count;
+		res->calc_cpu_ns = calc.cpu_ns;
 	}
 	return res->error_errno ? -1 : 0;
 }

@@ -19,6 +19,8 @@ struct run_result {
 	uint64_t bytes_written;
 	uint64_t passes;             /* completed write passes */
 	uint64_t calc_count;
+	uint64_t mem_cpu_ns;         /* CPU time the memory thread used */
+	uint64_t calc_cpu_ns;        /* and the calculation thread (0 without --calc) */
 	struct timeline_entry *timeline;  /* passes entries; NULL without --timeline */
 	int error_errno;             /* non-zero: the run failed, see error_what */
 	const char *error_what;
@@ -32,5 +34,8 @@ int run_workload(const struct opts *o, size_t size, size_t page,
 void run_result_free(struct run_result *res);
 
 uint64_t run_now_ns(void);
+
+/* CPU time the calling thread has used, in ns. */
+uint64_t run_thread_cpu_ns(void);
 
 #endif

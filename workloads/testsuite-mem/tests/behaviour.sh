@@ -94,9 +94,24 @@ diff=$((rate * ms - count * 1000))
 [ "$diff" -lt 0 ] && diff=$((-diff))
 [ "$diff" -le $((count * 1000 / 50 + rate)) ]
 check $? "calc_rate ~= calc_count / elapsed ($rate vs $count in $ms ms)"
+# Each thread reports its own CPU time: both ran, and neither used more than the wall time.
+calc_cpu=$(kv calc_cpu_ms)
+mem_cpu=$(kv mem_cpu_ms)
+[ "$calc_cpu" -gt 0 ] && [ "$mem_cpu" -gt 0 ] && [ "$calc_cpu" -le $((ms + 10)) ] &&
+	[ "$mem_cpu" -le $((ms + 10)) ]
+check $? "calc_cpu_ms and mem_cpu_ms are each within the wall time ($calc_cpu, $mem_cpu of $ms ms)"
+# On one CPU the two threads share it: their CPU times add up to no more than the wall time
+# (what a wall clock in place of a thread CPU clock would break).
+run taskset -c 0 "$BIN" --percent 5 --times 2 --calc --format kv
+ms=$(kv elapsed_ms)
+calc_cpu=$(kv calc_cpu_ms)
+mem_cpu=$(kv mem_cpu_ms)
+[ "$rc" -eq 0 ] && [ "$calc_cpu" -gt 0 ] && [ "$mem_cpu" -gt 0 ] &&
+	[ $((calc_cpu + mem_cpu)) -le $((ms + 20)) ]
+check $? "on one CPU calc_cpu_ms + mem_cpu_ms <= elapsed_ms ($calc_cpu + $mem_cpu of $ms ms)"
 bad_keys=
 for key in elapsed_ms bytes_written passes calc_count calc_rate buffer_bytes \
-	mem_available_bytes seed pattern status; do
+	mem_available_bytes seed pattern status mem_cpu_ms calc_cpu_ms; do
 	[ "$(grep -c "^$key=" "$T/out")" -eq 1 ] || bad_keys="$bad_keys $key"
 done
 [ -z "$bad_keys" ] || echo "# keys missing or repeated:$bad_keys"
@@ -107,7 +122,7 @@ run "$BIN" --size 8M --times 3 --repeat 2 --format kv
 [ "$rc" -eq 0 ] && [ "$(kv buffer_bytes)" -eq 8388608 ] &&
 	[ "$(kv bytes_written)" -eq $((8388608 * 6)) ] && [ "$(kv passes)" -eq 6 ] &&
 	[ "$(kv calc_count)" -eq 0 ] && [ "$(kv calc_rate)" -eq 0 ] &&
-	[ "$(kv seed)" -eq 1 ] && [ "$(kv pattern)" = seq ] && [ "$(kv status)" = complete ]
+	[ "$(kv calc_cpu_ms)" -eq 0 ] && [ "$(kv seed)" -eq 1 ] && [ "$(kv pattern)" = seq ] && [ "$(kv status)" = complete ]
 check $? "--size 8M --times 3 --repeat 2: 6 passes, no calc, defaults"
 
 run "$BIN" --size 1000001 --times 2 --pattern random --seed 99 --format kv
