@@ -6,8 +6,8 @@
 # 2.7 minutes (2026-12-01); the 20 minutes allowed cover a loaded machine too (a
 # short-uefi case took 16 minutes at a load of 10-20), and bound what a hang costs.
 #   make bench KERNEL=<patched Image> PROFILE=significance-uefi SCENARIOS=2
-# n per arm is smaller than significance's: an arm64 case takes several times an x86 one in
-# this lab; the repeats are fixed before the run, as there.
+# n = 3 per arm, fixed before the run as there: enough to see an effect the size of the
+# x86 lab's (+50% calc rate at a CoeffVar of 2-4%), not one of a few per cent.
 # Measure it with a guest kernel built without lock debugging: lockdep turns itself off at
 # the +APF guest's first page-not-present report and never in -APF (harness/ARM64-APF.md),
 # so with it the arms pay unlike costs (the tables flag that).

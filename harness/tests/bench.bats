@@ -277,6 +277,26 @@ guest_dir() {
 	assert_output ""
 }
 
+@test "guest cpu: where the guest's CPU time went during the workload, per /proc/stat field, in ms; nothing from a missing or foreign line" {
+	d=$BATS_TEST_TMPDIR/gc
+	mkdir -p "$d"
+	keys() { sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; guest_cpu_keys '$1'"; }
+	echo 'cpu  100 0 200 3000 5 7 9 0 0 0' >"$d/stat.before"
+	echo 'cpu  6100 1 1200 3400 5 307 19 2 0 0' >"$d/stat.after"
+	run -0 keys "$d"
+	assert_output "$(printf 'guest_cpu_%s\n' user_ms=60000 nice_ms=10 system_ms=10000 idle_ms=4000 iowait_ms=0 irq_ms=3000 softirq_ms=100 steal_ms=20)"
+	# a guest that could not read /proc/stat afterwards, or a line that is not the cpu line
+	: >"$d/stat.after"
+	run -0 keys "$d"
+	assert_output ""
+	echo 'cpu0 6100 1 1200 3400 5 307 19 2 0 0' >"$d/stat.after"
+	run -0 keys "$d"
+	assert_output ""
+	rm "$d/stat.before"
+	run -0 keys "$d"
+	assert_output ""
+}
+
 @test "migration failure: the reason names a QEMU crash, a workload too short for the host, or a QEMU that exited" {
 	d=$BATS_TEST_TMPDIR/m
 	mkdir -p "$d/bin" "$d/src" "$d/dst"

@@ -63,7 +63,8 @@ qemu_version() {
 }
 
 # The command the guest runs around the workload command line WL (the case
-# specification's workload=): interrupts before and after, WL, dmesg, the command line;
+# specification's workload=): interrupts before and after, the CPU line of /proc/stat
+# before and after (guest_cpu_keys), WL, dmesg, the command line;
 # with a lockdep kernel, /proc/lockdep_stats before and after (guest_lockdep_keys).
 # A guest kernel with the arm64 APF series also counts the calls of its two async PF
 # handlers during WL (function tracer; apf_verify): page-not-present (the SDEI event) and
@@ -71,7 +72,7 @@ qemu_version() {
 # trace is read before the tracer is switched off: switching it empties the buffer.
 workload_job() {
 	# shellcheck disable=SC2016
-	printf '%s\n' 't=/sys/kernel/tracing; mount -t tracefs none $t 2>/dev/null; if [ -f $t/set_ftrace_filter ] && echo "'"$GUEST_APF_HANDLERS"'" >$t/set_ftrace_filter 2>/dev/null; then echo 4096 >$t/buffer_size_kb; echo function >$t/current_tracer; : >$t/trace; fi; cat /proc/interrupts >"$RESULTS/irq.before"; cat /proc/lockdep_stats >"$RESULTS/lockdep.before" 2>/dev/null; '"$1"' >"$RESULTS/out.kv" 2>"$RESULTS/err"; echo $? >"$RESULTS/wl.rc"; cat /proc/interrupts >"$RESULTS/irq.after"; cat /proc/lockdep_stats >"$RESULTS/lockdep.after" 2>/dev/null; if [ "$(cat $t/current_tracer 2>/dev/null)" = function ]; then echo 0 >$t/tracing_on; cat $t/trace >"$RESULTS/apf-handlers.trace"; echo nop >$t/current_tracer; echo 1 >$t/tracing_on; fi; dmesg >"$RESULTS/dmesg"; cat /proc/cmdline >"$RESULTS/cmdline"'
+	printf '%s\n' 't=/sys/kernel/tracing; mount -t tracefs none $t 2>/dev/null; if [ -f $t/set_ftrace_filter ] && echo "'"$GUEST_APF_HANDLERS"'" >$t/set_ftrace_filter 2>/dev/null; then echo 4096 >$t/buffer_size_kb; echo function >$t/current_tracer; : >$t/trace; fi; cat /proc/interrupts >"$RESULTS/irq.before"; head -n 1 /proc/stat >"$RESULTS/stat.before"; cat /proc/lockdep_stats >"$RESULTS/lockdep.before" 2>/dev/null; '"$1"' >"$RESULTS/out.kv" 2>"$RESULTS/err"; echo $? >"$RESULTS/wl.rc"; head -n 1 /proc/stat >"$RESULTS/stat.after"; cat /proc/interrupts >"$RESULTS/irq.after"; cat /proc/lockdep_stats >"$RESULTS/lockdep.after" 2>/dev/null; if [ "$(cat $t/current_tracer 2>/dev/null)" = function ]; then echo 0 >$t/tracing_on; cat $t/trace >"$RESULTS/apf-handlers.trace"; echo nop >$t/current_tracer; echo 1 >$t/tracing_on; fi; dmesg >"$RESULTS/dmesg"; cat /proc/cmdline >"$RESULTS/cmdline"'
 }
 
 # The guest's async PF handlers of the arm64 series (arch/arm64/kernel/kvm.c of APF v4
@@ -240,6 +241,21 @@ console_last_line() {
 # turns itself off at its first report, and its cost goes with it: an arm64 v4 guest of a
 # +APF case reports at its first page-not-present and runs the rest cheaper than a -APF
 # guest, which never reports (harness/tables says so under the tables).
+# Where the guest's CPU time went while the workload ran: the "cpu" line of its /proc/stat
+# before and after (DIR/stat.before, .after), as guest_cpu_<field>_ms= for user, nice,
+# system, idle, iowait, irq, softirq and steal (in USER_HZ ticks, 100 a second, times
+# 10); nothing when either line is missing or not a cpu line. The workload's threads
+# (mem_cpu_ms, calc_cpu_ms) are in user and system; the rest is the guest's other work:
+# interrupts (the async PF page-ready handler among them), idle, and the kernel's threads.
+guest_cpu_keys() {
+	[ -f "$1/stat.before" ] && [ -f "$1/stat.after" ] || return 0
+	awk '$1 != "cpu" || NF < 9 { exit 1 }
+		FNR == NR { for (i = 2; i <= 9; i++) b[i] = $i; next }
+		{ split("user nice system idle iowait irq softirq steal", name)
+		  for (i = 2; i <= 9; i++) printf "guest_cpu_%s_ms=%d\n", name[i - 1], ($i - b[i]) * 10 }
+	' "$1/stat.before" "$1/stat.after" 2>/dev/null || true
+}
+
 guest_lockdep_keys() {
 	for _gl in before after; do
 		_gl_v=$(sed -n 's/^ *debug_locks: *\([01]\) *$/\1/p' "$1/lockdep.$_gl" 2>/dev/null)
