@@ -235,12 +235,6 @@ console_last_line() {
 	echo "${_cl:-(none)}"
 }
 
-# The guest kernel's lockdep (a debug kernel, CONFIG_PROVE_LOCKING): debug_locks of its
-# /proc/lockdep_stats before and after the workload (DIR/lockdep.before, .after), as
-# guest_debug_locks_before= and _after= (1 on, 0 off); nothing without lockdep. Lockdep
-# turns itself off at its first report, and its cost goes with it: an arm64 v4 guest of a
-# +APF case reports at its first page-not-present and runs the rest cheaper than a -APF
-# guest, which never reports (harness/tables says so under the tables).
 # Where the guest's CPU time went while the workload ran: the "cpu" line of its /proc/stat
 # before and after (DIR/stat.before, .after), as guest_cpu_<field>_ms= for user, nice,
 # system, idle, iowait, irq, softirq and steal (in USER_HZ ticks, 100 a second, times
@@ -256,6 +250,12 @@ guest_cpu_keys() {
 	' "$1/stat.before" "$1/stat.after" 2>/dev/null || true
 }
 
+# The guest kernel's lockdep (a debug kernel, CONFIG_PROVE_LOCKING): debug_locks of its
+# /proc/lockdep_stats before and after the workload (DIR/lockdep.before, .after), as
+# guest_debug_locks_before= and _after= (1 on, 0 off); nothing without lockdep. Lockdep
+# turns itself off at its first report, and its cost goes with it: an arm64 v4 guest of a
+# +APF case reports at its first page-not-present and runs the rest cheaper than a -APF
+# guest, which never reports (harness/tables says so under the tables).
 guest_lockdep_keys() {
 	for _gl in before after; do
 		_gl_v=$(sed -n 's/^ *debug_locks: *\([01]\) *$/\1/p' "$1/lockdep.$_gl" 2>/dev/null)
