@@ -11,6 +11,7 @@ LAB_MARK='apf-lab:'
 LAB_MARK_UP="$LAB_MARK up"       # "apf-lab: up at UPTIME s (RELEASE, MACHINE)": /init is up
 LAB_MARK_EXIT="$LAB_MARK exit"   # "apf-lab: exit RC": the job ended with RC
 LAB_MARK_SPLAT="$LAB_MARK kernel splat:" # "apf-lab: kernel splat: LINE": the level's kernel reported a bug
+LAB_MARK_TEXT="$LAB_MARK kernel text" # "apf-lab: kernel text ADDR RELEASE VERSION": a benchmark guest's _text, its build
 
 # The hostname /init gives a level: LAB_HOSTNAME<level> (apf-l1 the lab host, apf-l2 a guest).
 LAB_HOSTNAME=apf-l

@@ -25,7 +25,8 @@ watch_chunk() {
 # (WATCH_TIMED_OUT=1) or because watch_chunk set WATCH_STOP. Sets WATCH_FIRST_OUTPUT_S
 # (seconds from T0 to the up marker). With WATCH_FATAL_PATTERNS set (a patterns file), a
 # fatal line on the console (WATCH_FATAL, its text) stops the process WATCH_FATAL_GRACE
-# seconds later, WATCH_STOP naming it.
+# seconds later, WATCH_STOP naming it. With WATCH_BEFORE_KILL set (a command), it is run
+# at the timeout before the process is killed.
 # shellcheck disable=SC2034
 watch_process() {
 	WATCH_TIMED_OUT=0
@@ -58,6 +59,8 @@ watch_process() {
 		fi
 		if [ $((_wp_now - _wp_t0)) -ge $(($4 * 100)) ]; then
 			WATCH_TIMED_OUT=1
+			# what the caller wants to see of a process that did not end, before it goes
+			[ -z "${WATCH_BEFORE_KILL:-}" ] || eval "$WATCH_BEFORE_KILL"
 			kill_tree "$1"
 			break
 		fi

@@ -297,6 +297,65 @@ guest_dir() {
 	assert_output ""
 }
 
+@test "stuck guest: per vCPU its PC, named across the guest's KASLR offset, interrupts masked, halted, moving" {
+	d=$BATS_TEST_TMPDIR/st
+	mkdir -p "$d"
+	summary() { sh -c "TOP='$TOP'; . '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/contract.sh'; . '$TOP/harness/lib/kvmhost/stuck.sh'; STUCK_KALLSYMS='$d/kallsyms' stuck_vcpu_summary '$1'" <"$2"; }
+	# the host's kallsyms: its _text at ffff800010000000; the guest's at ffff800012340000
+	printf '%s\n' 'ffff800010000000 T _text' 'ffff800010010000 T do_idle' 'ffff800010010400 t cpu_do_idle' \
+		'ffff800010020000 T kvm_async_pf_task_wait' 'ffff800010030000 T _etext' 'ffff800011000000 d a_datum' \
+		'ffff800008000000 t a_module_function	[amod]' >"$d/kallsyms"
+	# arm64: cpu0 spins in one place, IRQs masked (PSTATE.I); cpu1 moves, unmasked once
+	printf '%s\n' 'sample 1' '' 'CPU#0' 'PC=ffff800012360044 X00=0000000000000000 X01=0000000000000001' \
+		'PSTATE=600003c5 -ZC- EL1h    FPCR=00000000' 'CPU#1' 'PC=ffff800012350404 X00=0' 'PSTATE=60000345 -ZC- EL1h' \
+		'sample 2' 'CPU#0' 'PC=ffff800012360044 X00=0' 'PSTATE=600003c5 -ZC- EL1h' 'CPU#1' 'PC=ffff800012350400 X00=0' \
+		'PSTATE=600003c5 -ZC- EL1h' >"$d/arm64"
+	run -0 summary ffff800012340000 "$d/arm64"
+	assert_output "$(printf '%s\n' 'cpu0: ffff800012360044 (kvm_async_pf_task_wait+0x44) in 2 of 2 samples, IRQs masked in 2' \
+		'cpu1: moving, 2 distinct PCs in 2 samples: ffff800012350404 (cpu_do_idle+0x4) x1 ffff800012350400 (cpu_do_idle+0x0) x1, IRQs masked in 1')"
+	# the guest's build unknown: PCs only
+	run -0 summary "" "$d/arm64"
+	assert_line 'cpu0: ffff800012360044 in 2 of 2 samples, IRQs masked in 2'
+	# a PC outside the kernel's text (data, a module) has no name
+	printf '%s\n' 'sample 1' 'CPU#0' 'PC=ffff800013340000 X00=0' 'PSTATE=60000345 -ZC- EL1h' >"$d/data"
+	run -0 summary ffff800012340000 "$d/data"
+	assert_output 'cpu0: ffff800013340000 in 1 of 1 samples'
+	# x86: RFLAGS.IF clear is masked; HLT=1 halted
+	printf '%s\n' 'sample 1' 'CPU#0' 'RAX=0000000000000000 RBX=0000000000000000' \
+		'RIP=ffff800012350410 RFL=00000246 [---Z-P-] CPL=0 II=0 A20=1 SMM=0 HLT=1' 'CPU#1' \
+		'RIP=ffff800012360000 RFL=00000046 [---Z-P-] CPL=0 II=0 A20=1 SMM=0 HLT=0' >"$d/x86"
+	run -0 summary ffff800012340000 "$d/x86"
+	assert_output "$(printf '%s\n' 'cpu0: ffff800012350410 (cpu_do_idle+0x10) in 1 of 1 samples, halted in 1' \
+		'cpu1: ffff800012360000 (kvm_async_pf_task_wait+0x0) in 1 of 1 samples, IRQs masked in 1')"
+	# QMP did not answer: no vCPU line at all
+	printf '%s\n' 'sample 1' 'qmp: cannot connect' >"$d/none"
+	run -0 summary "" "$d/none"
+	assert_output ''
+}
+
+@test "stuck guest: the guest's kernel text address is used only when it runs this host's very build" {
+	d=$BATS_TEST_TMPDIR/sh
+	mkdir -p "$d"
+	names() { sh -c "TOP='$TOP'; . '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/contract.sh'; . '$TOP/harness/lib/kvmhost/stuck.sh'; stuck_host_names '$1'"; }
+	printf 'apf-lab: up at 3.70 s\napf-lab: kernel text ffff800012340000 %s\nrest\n' "$(uname -rv)" >"$d/same"
+	run -0 names "$d/same"
+	if grep -q -v '^0\{16\} ' /proc/kallsyms; then
+		assert_output ffff800012340000
+	else
+		assert_output ''
+	fi
+	printf 'apf-lab: kernel text ffff800012340000 0.0.0-other #1 SMP\n' >"$d/other"
+	run -0 names "$d/other"
+	assert_output ''
+	: >"$d/silent"
+	run -0 names "$d/silent"
+	assert_output ''
+	# the guest job's line prints the mark, its _text and its build
+	run -0 sh -c "TOP='$TOP'; . '$TOP/harness/lib/contract.sh'; . '$TOP/harness/lib/kvmhost/stuck.sh'; sh -c \"\$(stuck_text_job)\""
+	assert_output --regexp "^apf-lab: kernel text [0-9a-f]* $(uname -r) "
+}
+
+
 @test "migration failure: the reason names a QEMU crash, a workload too short for the host, or a QEMU that exited" {
 	d=$BATS_TEST_TMPDIR/m
 	mkdir -p "$d/bin" "$d/src" "$d/dst"

@@ -153,13 +153,23 @@ retried_once() {
 	retried_once s1-i1-apfoff-r1 '^reason=the guest ended with status 125 \(no status came back\): the guest reset without a message \(a triple fault or an emulator fault\); its console.s last line: .*\(guest\.log, guest/console\.log\)$'
 }
 
-@test "fault guest hang: the guest's job never ends -> timeout at the case's timeout, naming the console's last line" {
+@test "fault guest hang: the guest's job never ends -> timeout at the case's timeout, naming the console's last line and where the vCPUs were" {
 	BENCH_FAULT=guest-hang bench --profile "$(profile CASE_TIMEOUT=20)" --apf off
 	assert_success
 	r=$(rec s1-i1-apfoff-r1)
 	run cat "$r"
 	assert_line state=timeout
-	assert_line "reason=the guest did not finish within 20s; its console's last line: apf-fault: the job hangs (guest/console.log)"
+	# its job asleep, the guest idles: its vCPU's PC in the kernel's idle code, named from
+	# the lab host's kallsyms (the lab boots one kernel build as host and guest)
+	assert_line --regexp "^reason=the guest did not finish within 20s; its console's last line: apf-fault: the job hangs; where its vCPUs were: cpu0: (moving, .*)?[0-9a-f]{16} \([A-Za-z0-9_.]+\+0x[0-9a-f]+\) .*\(guest/console\.log, guest/stuck\.txt\)$"
+	run cat "$(dirname "$r")/../logs/s1-i1-apfoff-r1/guest/stuck.txt"
+	assert_line --regexp '^# \(harness/lib/kvmhost/stuck\.sh\); guest _text: [0-9a-f]{16}$'
+	assert_line 'sample 3'
+	assert_line --regexp '^ ?(PC|RIP)=[0-9a-f]{16} '
+	assert_line --regexp '^cpu0 thread [0-9]+$'
+	# the lab host's side: the vCPU thread, and a kernel stack
+	assert_line --regexp '^thread [0-9]+ \(CPU 0/KVM\) state [A-Z] wchan .*, CPU over the samples [0-9]+ ms, in the guest [0-9]+ ms$'
+	assert_line --regexp '^\[<0>\] [A-Za-z0-9_.]+\+0x'
 	nothing_left
 }
 

@@ -144,7 +144,7 @@ guest_level() {
 guest_start() {
 	mkdir -p "$G_DIR"
 	rm -f "$G_DIR/console" "$G_DIR/results.tar" "$G_DIR/pid" "$G_DIR/qemu.pid" "$G_DIR/qemu.out" \
-		"$G_DIR/qemu.rc" "$G_DIR/apf-vmm.log"
+		"$G_DIR/qemu.rc" "$G_DIR/apf-vmm.log" "$G_DIR/qmp.path"
 	guest_initrd
 	_append="panic=-1 quiet $LAB_KEY_LEVEL=$(guest_level) $G_APPEND${G_WORKLOAD:+ $LAB_KEY_WORKLOAD=$G_WORKLOAD}"
 	case $G_ARCH in
@@ -175,8 +175,12 @@ guest_start() {
 		-chardev "file,id=con,path=$G_DIR/console" -serial chardev:con \
 		-device "virtio-serial-$(guest_virtio_bus)" -chardev "file,id=res,path=$G_DIR/results.tar" \
 		-device "virtserialport,chardev=res,name=$LAB_RESULTS_PORT" \
-		-initrd "$G_DIR/initrd" -pidfile "$G_DIR/pid"
-	[ -n "$G_QMP" ] && set -- "$@" -qmp "unix:$G_QMP,server=on,wait=off"
+		-initrd "$G_DIR/initrd" -pidfile "$G_DIR/pid" -name "guest,debug-threads=on"
+	# the QMP socket, also for "guest wait" of a guest that does not end (stuck.sh)
+	if [ -n "$G_QMP" ]; then
+		set -- "$@" -qmp "unix:$G_QMP,server=on,wait=off"
+		echo "$G_QMP" >"$G_DIR/qmp.path"
+	fi
 	[ -n "$G_INCOMING" ] && set -- "$@" -incoming "$G_INCOMING"
 	now_cs
 	echo "$NOW_CS" >"$G_DIR/t0"
@@ -208,11 +212,22 @@ guest_kill() {
 	return 0
 }
 
+# guest_stuck: what the guest of guest_wait (_pid, _res) was doing at its timeout, into
+# _res/stuck.txt, one line per vCPU into _res/stuck.vcpus (stuck.sh)
+guest_stuck() {
+	log "the guest has not ended after ${G_TIMEOUT}s: taking where it was ($_res/stuck.txt)"
+	guest_stuck_evidence "$_pid" "$(cat "$G_DIR/qmp.path" 2>/dev/null)" "$G_DIR/console" \
+		"$_res/stuck.txt" "$_res/stuck.vcpus"
+}
+
 guest_wait() {
 	[ -f "$G_DIR/qemu.pid" ] || usage_error "no guest was started in $G_DIR"
 	_pid=$(cat "$G_DIR/qemu.pid")
 	_res=${G_RESULTS:-${RESULTS:-.}/guest}
 	mkdir -p "$_res"
+	# a guest that does not end: where it was, before it is killed
+	# shellcheck disable=SC2034 # read by watch_process (watch.sh)
+	WATCH_BEFORE_KILL=guest_stuck
 	watch_process "$_pid" "$G_DIR/console" "$(cat "$G_DIR/t0")" "$G_TIMEOUT" \
 		"$G_DIR/console" $((1 - G_QUIET))
 	# QEMU was started by "guest start", maybe another process: give it a moment to exit
