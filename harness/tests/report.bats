@@ -149,3 +149,11 @@ fake_df() {
 	[[ "$output" == *"disk: 96679 MB free on the disk of $TOP"* ]]
 	[[ "$output" != *"is full"* ]]
 }
+
+@test "check: the summary gives each layer's wall time" {
+	d=$BATS_TEST_TMPDIR/c
+	CHECK_DIR=$d run sh "$TOP/harness/check" "quick=echo 'ok 1 - a'" "slow=sleep 2; echo 'ok 1 - b'"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"  quick: 1 passed, 0 failed, 0 skipped in 0s"* ]]
+	[[ "$output" =~ "  slow: 1 passed, 0 failed, 0 skipped in "[23]"s" ]]
+}
