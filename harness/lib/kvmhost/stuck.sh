@@ -34,8 +34,9 @@ stuck_host_names() {
 }
 
 # stuck_vcpu_summary: per vCPU, from "info registers -a" samples on stdin (each sample
-# begins with a line "sample N"), one line: "cpuN: PC[ (name)] in K of S samples[, IRQs
-# masked][, moving: P distinct PCs]". GUEST_TEXT (the guest's _text, or empty) and the
+# begins with a line "sample N"), one line: "cpuN: PC[ (name)] in K of S samples" or "cpuN:
+# moving, P distinct PCs in S samples: PC[ (name)] xK...", then ", IRQs masked in M" and
+# ", halted in H" when so (stuck.awk). GUEST_TEXT (the guest's _text, or empty) and the
 # host's /proc/kallsyms name the PCs.
 stuck_vcpu_summary() {
 	awk -v gtext="$1" -v ksyms="${STUCK_KALLSYMS:-/proc/kallsyms}" -f "$TOP/harness/lib/kvmhost/stuck.awk"
