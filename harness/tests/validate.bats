@@ -197,7 +197,9 @@ KVM: arm64: Define the HOST_RELEASE vendor hypervisor service'
 	done <<-EOF
 	--base "$LINUX" "$BATS_TEST_TMPDIR/nosuch/x.mbox"|SERIES $BATS_TEST_TMPDIR/nosuch/x.mbox: no such file or directory
 	--base "$LINUX" nosuch|SERIES nosuch: no such file or directory, and not a message-id (no '@')
-	--base "$LINUX" "$BATS_TEST_TMPDIR/notmail.mbox"|$BATS_TEST_TMPDIR/notmail.mbox:1: not a mail (no Subject: header in its first lines; git format-patch or an mbox)
+	--base "$LINUX" "$BATS_TEST_TMPDIR/notmail.mbox"|$BATS_TEST_TMPDIR/notmail.mbox:1: not a mail (no Subject: header in its first header block; git format-patch or an mbox)
+	--base "$LINUX" --config "$BATS_TEST_TMPDIR/nosuch.config" "$FIX/pv-time-regression"|--config $BATS_TEST_TMPDIR/nosuch.config: no such readable file
+	--base "$LINUX" --config "$BATS_TEST_TMPDIR/notmail.mbox" "$FIX/pv-time-regression"|--config $BATS_TEST_TMPDIR/notmail.mbox:1: not a config fragment (no CONFIG_X=... or '# CONFIG_X is not set' line)
 	--base "$LINUX" "$BATS_TEST_TMPDIR/empty"|SERIES $BATS_TEST_TMPDIR/empty: no *.patch, *.eml, *.mbox or *.mbx file in the directory
 	--base "$LINUX" "$BATS_TEST_TMPDIR/cover-only"|SERIES $BATS_TEST_TMPDIR/cover-only: no patch in it (no mail with a diff)
 	--base "$BATS_TEST_TMPDIR/nosuch" "$FIX/pv-time-regression"|--base $BATS_TEST_TMPDIR/nosuch: no such directory (a kernel git tree, debian-6.12 or debian-6.1)
@@ -211,6 +213,35 @@ KVM: arm64: Define the HOST_RELEASE vendor hypervisor service'
 	--base|--base needs a value (see --help)
 	EOF
 	[ ! -e "$WORK" ]
+}
+
+@test "series: mails as a list archive keeps them: tens of header lines before the Subject:, a patch in base64" {
+	p=$(ls "$FIX"/pv-time-regression/*.patch)
+	m=$BATS_TEST_TMPDIR/archive
+	mkdir -p "$m"
+	{
+		echo 'From mboxrd@z Thu Jan  1 00:00:00 1970'
+		i=0
+		while [ $i -lt 45 ]; do
+			printf 'Received: from relay%d.example (relay%d.example [192.0.2.%d])\n\tby list.example; Mon, 30 Nov 2026 09:30:00 +0000\n' $i $i $i
+			i=$((i + 1))
+		done
+		# the patch's own headers, a folded Subject: with its second line
+		awk '/^$/ { exit } /^[ \t]/ { if (keep) print; next }
+			{ keep = /^(From|Date|Subject|Message-I[Dd]): / } keep' "$p"
+		printf 'MIME-Version: 1.0\nContent-Type: text/plain; charset="utf-8"\nContent-Transfer-Encoding: base64\n\n'
+		sed '1,/^$/d' "$p" | base64
+	} >"$m/0001.eml"
+	run grep -c '^diff --git' "$m/0001.eml"
+	assert_output 0
+	run --separate-stderr "$SERIES" --base "$LINUX" --work "$WORK" --apply-only "$m"
+	assert_success
+	assert_line series_patches=1
+	assert_line 'series_subject=KVM: arm64: Drop the PV_TIME_FEATURES case of SMCCC_ARCH_FEATURES'
+	# the decoded patch is what was applied
+	t=$(ls -d "$WORK"/trees/git-*)
+	run git -C "$t" diff --name-only "$(git -C "$LINUX" rev-parse HEAD)" refs/apf/archive
+	assert_output arch/arm64/kvm/hypercalls.c
 }
 
 @test "series: a message-id is fetched with b4, and where it cannot be the message says so" {
@@ -252,6 +283,15 @@ KVM: arm64: Define the HOST_RELEASE vendor hypervisor service'
 	run --separate-stderr check "$d/.config" "$d/tree" "$d/frag.config"
 	[ "$status" -eq 2 ]
 	assert_equal "$stderr" "series: config options that did not survive: frag.config:2: CONFIG_FOO=y is m after olddefconfig"
+	# a later fragment (--config) overrides an earlier one's value: the last is wanted
+	printf '# CONFIG_FOO is not set\nCONFIG_BAR=y\n' >"$d/user.config"
+	printf '# CONFIG_FOO is not set\nCONFIG_BAR=y\nCONFIG_QUX=y\n' >"$d/.config"
+	run --separate-stderr check "$d/.config" "$d/tree" "$d/frag.config" "$d/user.config"
+	assert_success
+	printf 'CONFIG_FOO=y\nCONFIG_BAR=y\nCONFIG_QUX=y\n' >"$d/.config"
+	run --separate-stderr check "$d/.config" "$d/tree" "$d/frag.config" "$d/user.config"
+	[ "$status" -eq 2 ]
+	assert_equal "$stderr" "series: config options that did not survive: user.config:1: CONFIG_FOO=n is y after olddefconfig"
 }
 
 # ---- the probe's capability: vendor-hyp functions by name ----
@@ -452,7 +492,7 @@ total_s'
 @test "series, validate: --help is exit 0 and names every option" {
 	run "$SERIES" --help
 	assert_success
-	for o in --base --work --name --apply-only; do assert_output --partial -- "$o"; done
+	for o in --base --rev --work --config --name --apply-only; do assert_output --partial -- "$o"; done
 	run "$TOP/harness/validate" --help
 	assert_success
 	for o in --base --work --out --run-args --bench --bench-args --compare; do assert_output --partial -- "$o"; done

@@ -80,10 +80,12 @@ series_collect() {
 		[ -n "$_f" ] || usage_error "SERIES $_src: b4 fetched no series"
 		_series_split "$_f" "$_dst/split" 1
 	fi
-	# cover letter (no diff) vs patches
+	# cover letter (no diff) vs patches; git mailinfo decodes the body first, since list
+	# archives keep mails as sent, some of them in base64 or quoted-printable
 	_k=0
 	for _m in "$_dst"/split/*; do
-		if grep -q '^diff --git \|^--- ' "$_m"; then
+		git mailinfo "$_dst/msg" "$_dst/patch" <"$_m" >/dev/null 2>&1 || : >"$_dst/patch"
+		if grep -q '^diff --git \|^--- ' "$_dst/patch"; then
 			_k=$((_k + 1))
 			mv "$_m" "$_dst/$(printf '%04d' "$_k")"
 		elif [ ! -f "$_dst/cover" ]; then
@@ -93,14 +95,18 @@ series_collect() {
 		fi
 	done
 	rmdir "$_dst/split"
+	rm -f "$_dst/msg" "$_dst/patch"
 	[ "$_k" -gt 0 ] || usage_error "SERIES $_src: no patch in it (no mail with a diff)"
 	SERIES_NPATCHES=$_k
 }
 
 # _series_split FILE DIR N: the mails of FILE as DIR/N-0001...; not a mail is bad input.
+# The first mail's header block is read to its end: a mail kept by a list archive has tens
+# of Received: lines before its Subject:.
 _series_split() {
-	head -n 40 "$1" | grep -q '^Subject: ' ||
-		usage_error "$1:1: not a mail (no Subject: header in its first lines; git format-patch or an mbox)"
+	awk 'NR == 1 && /^From / { next } /^$/ { exit } /^Subject: / { found = 1; exit }
+		END { exit !found }' "$1" ||
+		usage_error "$1:1: not a mail (no Subject: header in its first header block; git format-patch or an mbox)"
 	_ss=$(printf '%04d' "$3")
 	git mailsplit -b -o"$2" "$1" >/dev/null 2>&1 || usage_error "$1:1: git mailsplit cannot read it as an mbox"
 	for _sm in "$2"/[0-9][0-9][0-9][0-9]; do
@@ -245,7 +251,8 @@ _series_am_failure() {
 }
 
 # series_fragments_check CONFIG WORKTREE FRAGMENT...: every option a fragment sets is so
-# in CONFIG. Lines after "# optional:" in a fragment (up to a "# required:" line) may be
+# in CONFIG; where fragments disagree the last one's value is wanted, as merge_config.sh
+# gives it. Lines after "# optional:" in a fragment (up to a "# required:" line) may be
 # missing where the tree does not define the symbol or cannot set it. Bad input naming
 # each option that did not survive, with its fragment and line.
 series_fragments_check() {
@@ -264,16 +271,22 @@ series_fragments_check() {
 		FNR == 1 { opt = 0; f = FILENAME; sub("^" top, "", f) }
 		/^# optional:/ { opt = 1; next }
 		/^# required:/ { opt = 0; next }
-		{ k = ""; want = "" }
-		/^CONFIG_[A-Za-z0-9_]+=/ { k = $0; sub(/=.*/, "", k); want = $0; sub(/^[^=]*=/, "", want) }
-		/^# CONFIG_[A-Za-z0-9_]+ is not set$/ { k = $2; want = "n" }
+		{ k = ""; w = "" }
+		/^CONFIG_[A-Za-z0-9_]+=/ { k = $0; sub(/=.*/, "", k); w = $0; sub(/^[^=]*=/, "", w) }
+		/^# CONFIG_[A-Za-z0-9_]+ is not set$/ { k = $2; w = "n" }
 		k == "" { next }
 		{
-			got = (k in have) ? have[k] : "n"
-			if (got == want) next
-			if (opt) next
-			printf "%s%s:%d: %s=%s is %s after olddefconfig%s", n++ ? "; " : "", f, FNR, k, want,
-				(k in have) ? got : "not set", (k in defined) ? "" : " (no such option in this tree)"
+			if (!(k in want)) order[++nk] = k
+			want[k] = w; where[k] = f ":" FNR; optional[k] = opt
+		}
+		END {
+			for (i = 1; i <= nk; i++) {
+				k = order[i]
+				got = (k in have) ? have[k] : "n"
+				if (got == want[k] || optional[k]) continue
+				printf "%s%s: %s=%s is %s after olddefconfig%s", n++ ? "; " : "", where[k], k, want[k],
+					(k in have) ? got : "not set", (k in defined) ? "" : " (no such option in this tree)"
+			}
 		}' "$@")
 	rm -f "$_cfg.symbols"
 	[ -z "$_bad" ] || usage_error "config options that did not survive: $_bad"
@@ -309,6 +322,15 @@ series_build() {
 	else
 		rm -f "$SERIES_KDIR/series.config"
 	fi
+	# the user's fragments (--config) last, so that they override the suite's; each kept
+	# beside the Image as user-N.config
+	rm -f "$SERIES_KDIR"/user-[0-9]*.config
+	_i=0
+	for _uf in ${SERIES_USER_CONFIGS:-}; do
+		_i=$((_i + 1))
+		cp "$_uf" "$SERIES_KDIR/user-$_i.config"
+		_frags="$_frags $SERIES_KDIR/user-$_i.config"
+	done
 	_log=$SERIES_KDIR/build.log
 	_jobs=${JOBS:-$(nproc)}
 	_release_suffix=-apf-$_nm
