@@ -35,11 +35,13 @@
  * CONTEXT(18) accepted; 2021 and v5 write SPSR_EL1 with vcpu_write_sys_reg(),
  * which on a VHE host of those bases (before 6.8) only updates the stale
  * in-memory copy of a loaded register; v7 COMPLETE not delivering a pending
- * event.
+ * event; the handler's PSTATE keeping the interrupted BTYPE (every version,
+ * checked on the 2021 design: a guarded entry point then takes a Branch
+ * Target exception).
  */
 #include "sdei_test.h"
 
-#define NR_CHECKS	57
+#define NR_CHECKS	58
 
 #define EV_BOGUS	0x00c00001ULL	/* bits 23:22 = 0b11: invalid in every version */
 #define EV21_RAISED	0x40400002ULL	/* 2021: VMM-defined, critical, made pending */
@@ -421,6 +423,78 @@ static void group_delivery(struct sdei_vm *s, struct sdei_vc *v)
 		sdei_setup_call(v, "ENABLE", APF_SDEI_EVENT_ENABLE, num, 0, 0, 0);
 }
 
+/*
+ * B: the handler's PSTATE.BTYPE. An event that interrupts the guest just
+ * after an indirect branch (BTYPE != 0: the host took a stage 2 fault on the
+ * fetch of the branch target) must not hand that BTYPE to the handler: its
+ * first instruction would be checked as a branch target and, on a guarded
+ * page without a landing pad (a BTI kernel's SDEI entry), fault. Exception
+ * entry clears BTYPE; so does firmware's SDEI dispatch. The VMM sets BTYPE
+ * 01 in the parked vCPU's PSTATE and raises the event at sdei_bti_entry,
+ * alone on a page made guarded. 2021 design only: its VMM raises an event
+ * at a parked vCPU (v5 and v7 build the handler's PSTATE the same way, read
+ * in their patches, but are not exercised here).
+ */
+static const char *btype_name =
+	"the handler starts with PSTATE.BTYPE = 0, the interrupted BTYPE 01 not kept (2021 bug: kept, a Branch Target exception at a guarded entry point)";
+
+static void group_btype(struct sdei_vm *s, struct sdei_vc *v)
+{
+	uint64_t pfr1, pstate = 0, n;
+	int err;
+
+	if (env.d != SDEI_D21) {
+		sdei_skip(&env, btype_name,
+			  "exercised on the 2021 design only (its VMM raises an event at a parked vCPU)");
+		return;
+	}
+	if (env.stop) {
+		sdei_skip(&env, btype_name, env.stop);
+		return;
+	}
+	vcpu_get_reg(v->vcpu, KVM_ARM64_SYS_REG(SYS_ID_AA64PFR1_EL1), &pfr1);
+	if (!(pfr1 & 0xf)) {
+		sdei_skip(&env, btype_name, "the vCPU has no FEAT_BTI (ID_AA64PFR1_EL1.BT is 0)");
+		return;
+	}
+	if (s->vm->page_size != 4096) {
+		sdei_skip(&env, btype_name,
+			  "the guest's pages are not 4 KiB: sdei_bti_entry is not alone on its page");
+		return;
+	}
+	*virt_get_pte_hva(s->vm, (vm_vaddr_t)sdei_bti_entry) |= SDEI_PTE_GP;
+
+	sdei_cmd(v, SDEI_OP_PARK);
+	if (!sdei_prereq(&env, sdei_run(v) == SDEI_RUN_PARKED, "the guest did not park")) {
+		sdei_skip(&env, btype_name, env.stop);
+		return;
+	}
+	pstate = sdei_reg(v, SDEI_REG_PSTATE);
+	vcpu_set_reg(v->vcpu, SDEI_REG_PSTATE, (pstate & ~SDEI_PSR_BTYPE) | SDEI_PSR_BTYPE_J);
+	pstate = sdei_reg(v, SDEI_REG_PSTATE);
+	err = s21_raise(s, v->idx, EV21_RAISED, sdei_bti_entry, SDEI_ARG, 1ULL << v->idx);
+	sdei_prereq(&env, !err, "SET_KEVENT/SET_VEVENT of 0x%llx: %s", EV21_RAISED, strerror(-err));
+	if (!env.stop) {
+		sdei_unpark(v);
+		sdei_prereq(&env, sdei_run(v) == SDEI_RUN_DONE, "the guest parked again");
+	}
+	if (env.stop) {
+		sdei_skip(&env, btype_name, env.stop);
+		return;
+	}
+	if ((pstate & SDEI_PSR_BTYPE) != SDEI_PSR_BTYPE_J) {
+		sdei_skip(&env, btype_name, "KVM did not keep the BTYPE the VMM wrote into PSTATE");
+		cleanup_raised(v);
+		return;
+	}
+	n = v->log->count;
+	sdei_result(&env, n == 1 && !v->log->bti_count, btype_name,
+		    "%lu deliveries, %lu Branch Target exceptions (at 0x%lx, SPSR 0x%lx; entry point 0x%lx); the interrupted PSTATE 0x%lx",
+		    n, v->log->bti_count, v->log->bti_pc, v->log->bti_spsr,
+		    (uint64_t)sdei_bti_entry, pstate);
+	cleanup_raised(v);
+}
+
 /* S: SDEI_EVENT_SIGNAL (v5-v7); v7 keeps signaled events pending */
 static void group_signal(struct sdei_vm *s, struct sdei_vc *v)
 {
@@ -607,6 +681,7 @@ int main(void)
 	group_lifecycle(v);
 	group_delivery(&s, v);
 	group_signal(&s, v);
+	group_btype(&s, v);
 	sdei_vm_free(&s);
 
 	group_two_vcpus();

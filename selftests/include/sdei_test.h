@@ -133,6 +133,7 @@ struct sdei_glog {
 	uint64_t order;
 	struct sdei_gent ent[SDEI_T_LOG];
 	uint64_t irq_count, irq_pc, irq_pstate;
+	uint64_t bti_count, bti_pc, bti_spsr;	/* Branch Target exceptions */
 };
 
 #define SDEI_CTX_IDX_0		0
@@ -195,6 +196,7 @@ uint64_t sdei_park(uint64_t x0, uint64_t x1);
 uint64_t sdei_call_ret(uint64_t fn, uint64_t x1);
 extern char sdei_probe_park_resume[], sdei_probe_hvc_resume[];
 extern char sdei_park_ret[], sdei_resume_stub[], sdei_entry_checked[];
+extern char sdei_bti_entry[];	/* alone on its page, for a guarded entry point */
 
 /* ---------------------------------------------------------------------- */
 /* Host: environment and checks                                           */
@@ -311,6 +313,11 @@ struct sdei_vm {
 };
 
 #define SDEI_REG_PC	ARM64_CORE_REG(regs.pc)
+#define SDEI_REG_PSTATE	ARM64_CORE_REG(regs.pstate)
+#define SDEI_PSR_BTYPE	(3UL << 10)
+#define SDEI_PSR_BTYPE_J (1UL << 10)	/* BTYPE 01: after a BR to the instruction */
+#define SDEI_PTE_GP	(1UL << 50)	/* stage 1: a guarded page (FEAT_BTI) */
+#define SDEI_ESR_EC_BTI	0x0d		/* Branch Target exception */
 
 uint64_t sdei_reg(struct sdei_vc *v, uint64_t id);
 uint64_t sdei_mpidr(struct sdei_vc *v);

@@ -79,6 +79,22 @@ static void sdei_test_irq(struct ex_regs *regs)
 	l->irq_pstate = regs->pstate;
 }
 
+/*
+ * Branch Target exceptions: a guarded entry point (sdei_bti_entry) reached
+ * with PSTATE.BTYPE != 0. Recorded; the event then goes on at
+ * sdei_guest_entry with BTYPE cleared, so that the other checks still run.
+ */
+static void sdei_test_bti(struct ex_regs *regs)
+{
+	struct sdei_glog *l = &sdei_glog[guest_get_vcpuid()];
+
+	l->bti_count++;
+	l->bti_pc = regs->pc;
+	l->bti_spsr = regs->pstate;
+	regs->pc = (uint64_t)sdei_guest_entry;
+	regs->pstate &= ~SDEI_PSR_BTYPE;
+}
+
 /* vCPU @idx: run the host's commands one at a time, each ended by GUEST_SYNC */
 static void sdei_guest_main(uint64_t idx)
 {
@@ -208,6 +224,7 @@ void sdei_vm_new(struct sdei_env *env, struct sdei_vm *s, int nr)
 	s->nr = nr;
 	vm_init_descriptor_tables(s->vm);
 	vm_install_exception_handler(s->vm, VECTOR_IRQ_CURRENT, sdei_test_irq);
+	vm_install_sync_handler(s->vm, VECTOR_SYNC_CURRENT, SDEI_ESR_EC_BTI, sdei_test_bti);
 	for (i = 0; i < nr; i++) {
 		struct sdei_vc *v = &s->vc[i];
 
@@ -316,6 +333,7 @@ struct sdei_gcmd *sdei_cmd(struct sdei_vc *v, uint64_t op)
 	c->h_status = v->env->d != SDEI_D21;
 	v->log->count = 0;
 	v->log->irq_count = 0;
+	v->log->bti_count = 0;
 	v->resume->count = 0;
 	*v->late = 0;
 	return c;

@@ -227,6 +227,22 @@ sdei_resume_stub:
 	eret
 	.size	sdei_resume_stub, . - sdei_resume_stub
 
+/*
+ * sdei_bti_entry: an SDEI entry point alone on its page, which the host
+ * makes a guarded page (BTI). Its first instruction is no landing pad, like
+ * a BTI kernel's SDEI entry: a handler entered with PSTATE.BTYPE != 0 takes
+ * a Branch Target exception here.
+ */
+	.pushsection .text.sdei_bti, "ax"
+	.balign	4096
+	.global	sdei_bti_entry
+	.type	sdei_bti_entry, %function
+sdei_bti_entry:
+	b	sdei_guest_entry
+	.size	sdei_bti_entry, . - sdei_bti_entry
+	.balign	4096
+	.popsection
+
 	.global	sdei_entry_checked
 	.type	sdei_entry_checked, %function
 	.balign	16

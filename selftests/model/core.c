@@ -331,6 +331,23 @@ void *model_gpa_to_hva(struct model_vm *vm, uint64_t gpa, uint64_t len)
 }
 
 /*
+ * The PSTATE an SDEI handler starts with, from the interrupted one: EL1h,
+ * AArch64, DAIF masked, the rest kept as every version of the series keeps
+ * it, except BTYPE: like an exception entry (and firmware's SDEI dispatch),
+ * the handler's first instruction must not be checked as a branch target.
+ * The series keeps BTYPE too (deviation keeps-btype), which a BTI guest
+ * does not survive when the event interrupted a branch to a guarded page.
+ */
+uint64_t model_sdei_entry_pstate(uint64_t interrupted)
+{
+	uint64_t keep = ~(MODEL_PSR_MODE_MASK | MODEL_PSR_MODE32);
+
+	if (!model_deviates("keeps-btype"))
+		keep &= ~MODEL_PSR_BTYPE;
+	return (interrupted & keep) | MODEL_PSR_DAIF | MODEL_PSR_MODE_EL1h;
+}
+
+/*
  * An IRQ exception taken at the current context, as KVM's
  * enter_exception64() does it: ELR/SPSR = PC/PSTATE, the vector of the
  * current mode, EL1h with DAIF masked, NZCV kept, PAN set unless

@@ -158,6 +158,7 @@ void model_map_page(struct model_vm *vm, struct model_slot *s, uint64_t gpa);
 void model_page_in(struct model_vm *vm, struct model_slot *s, uint64_t gpa);
 int model_real_ioctl(int fd, unsigned long req, void *arg);
 bool model_deviates(const char *name);
+uint64_t model_sdei_entry_pstate(uint64_t interrupted);
 void model_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 __attribute__((noreturn)) void model_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -190,6 +191,7 @@ __attribute__((noreturn)) void model_die(const char *fmt, ...) __attribute__((fo
 #define MODEL_PSR_A		0x00000100UL
 #define MODEL_PSR_D		0x00000200UL
 #define MODEL_PSR_DAIF		(MODEL_PSR_D | MODEL_PSR_A | MODEL_PSR_I | MODEL_PSR_F)
+#define MODEL_PSR_BTYPE		0x00000c00UL
 #define MODEL_PSR_PAN		0x00400000UL
 #define MODEL_PSR_NZCV		0xf0000000UL
 

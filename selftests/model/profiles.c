@@ -101,6 +101,8 @@ static const struct {
 	{ "std-bmap-no-gate", ON_V7, "STD_BMAP bit 1 cleared does not turn the SDEI calls off" },
 	{ "context-regs-first", ON_V7, "SDEI_EVENT_CONTEXT holds x0-x17 before pc and pstate" },
 	{ "pending-write-no-delivery", ON_V7, "a write of SDEI_EVENT_PENDING requests no delivery" },
+	{ "keeps-btype", ON_2021 | ON_V5 | ON_V6 | ON_V7,
+	  "the handler starts with the interrupted PSTATE.BTYPE (as the series delivers)" },
 	{ "idle-num-zero", ON_V5, "the vCPU state names event 0, not 0xFFFFFFFF, when no handler runs" },
 };
 

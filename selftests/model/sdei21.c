@@ -594,8 +594,7 @@ static void s21_deliver(struct model_vcpu *v)
 	model_set_x(v, 1, k->state.params[index] ^ (model_deviates("wrong-event-arg") ? 1 : 0));
 	model_set_x(v, 2, regs->pc);
 	model_set_x(v, 3, regs->pstate);
-	pstate = (regs->pstate | MODEL_PSR_DAIF) & ~(MODEL_PSR_MODE_MASK | MODEL_PSR_MODE32);
-	pstate |= MODEL_PSR_MODE_EL1h;
+	pstate = model_sdei_entry_pstate(regs->pstate);
 	if (!model_deviates("no-spsr"))
 		model_reg_set(v, MODEL_REG_SPSR_EL1, regs->pstate);
 	model_reg_set(v, MODEL_REG_PSTATE, pstate);

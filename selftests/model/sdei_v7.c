@@ -201,8 +201,7 @@ static void hc_complete(struct model_vcpu *v, struct model_hvc *h, bool resume)
 	if (resume && !model_deviates("resume-irq")) {
 		model_reg_set(v, MODEL_REG_SPSR_EL1, c->pstate);
 		model_reg_set(v, MODEL_REG_ELR_EL1, c->pc);
-		pstate = (c->pstate & ~(MODEL_PSR_MODE32 | MODEL_PSR_MODE_MASK)) |
-			 MODEL_PSR_DAIF | MODEL_PSR_MODE_EL1h;
+		pstate = model_sdei_entry_pstate(c->pstate);
 		model_reg_set(v, MODEL_REG_PSTATE, pstate);
 		model_reg_set(v, MODEL_REG_PC, h->x[1]);
 	} else {
@@ -406,8 +405,7 @@ static void s7_deliver(struct model_vcpu *v)
 	model_set_x(v, 1, s->handlers[num].ep_arg ^ (model_deviates("wrong-event-arg") ? 1 : 0));
 	model_set_x(v, 2, c->pc);
 	model_set_x(v, 3, c->pstate);
-	pstate = (c->pstate & ~(MODEL_PSR_MODE32 | MODEL_PSR_MODE_MASK)) |
-		 MODEL_PSR_DAIF | MODEL_PSR_MODE_EL1h;
+	pstate = model_sdei_entry_pstate(c->pstate);
 	if (model_deviates("spsr-written"))
 		model_reg_set(v, MODEL_REG_SPSR_EL1, c->pstate);
 	model_reg_set(v, MODEL_REG_PSTATE, pstate);
