@@ -192,8 +192,8 @@ trace_start() {
 	done
 	for _k in $HOST_APF_KPROBES; do
 		grep -q " ${_k#*:}\$" /proc/kallsyms 2>/dev/null || continue
-		echo "-:apf_suite/${_k%%:*}" >>"$_t/kprobe_events" 2>/dev/null
-		echo "p:apf_suite/${_k%%:*} ${_k#*:}" >>"$_t/kprobe_events" 2>/dev/null &&
+		echo "-:apf_suite/${_k%%:*}" 2>/dev/null >>"$_t/kprobe_events"
+		echo "p:apf_suite/${_k%%:*} ${_k#*:}" 2>/dev/null >>"$_t/kprobe_events" &&
 			echo 1 >"$_t/events/apf_suite/${_k%%:*}/enable"
 	done
 	: >"$_t/trace"
@@ -216,7 +216,7 @@ trace_counts() {
 		[ -d "$_t/events/apf_suite/${_k%%:*}" ] || continue
 		echo "host_apf_${_k%%:*}=$(grep -c " ${_k%%:*}: (" "$_t/trace")"
 		echo 0 >"$_t/events/apf_suite/${_k%%:*}/enable"
-		echo "-:apf_suite/${_k%%:*}" >>"$_t/kprobe_events" 2>/dev/null
+		echo "-:apf_suite/${_k%%:*}" 2>/dev/null >>"$_t/kprobe_events"
 	done
 	_lost=$(awk '/entries-in-buffer/ { print 0 } /overrun:/ { sub(/.*overrun: /, ""); print $1 + 0 }' \
 		"$_t/per_cpu/cpu0/stats" 2>/dev/null | tail -n 1)
