@@ -57,7 +57,7 @@ check: deps
 BATS_FILES = $(filter-out harness/tests/faults.bats,$(wildcard harness/tests/*.bats))
 
 bats:
-	bats --formatter tap $(BATS_FILES)
+	bats --formatter tap --timing $(BATS_FILES)
 
 shellcheck:
 	@n=0; f=0; for s in $(SCRIPTS); do n=$$((n + 1)); \
@@ -95,7 +95,7 @@ mutants: deps
 # The fault matrix (harness/tests/faults.bats): each fault injected into a short benchmark
 # case in the lab, about 3 minutes on 2 cores; slow, so not part of make check.
 faults: deps
-	bats --formatter tap harness/tests/faults.bats
+	bats --formatter tap --timing harness/tests/faults.bats
 
 # Validate a kernel patch series against its base (issue 14): two kernel builds (the first
 # cold, ~20 min on 2 cores) and the selftests in the lab on each: not part of make check.

@@ -81,7 +81,7 @@ tap_counts() {
 # A test is an "ok N ..." / "not ok N ..." line (lines indented with "# " are a sub-test's
 # own TAP). Its name is "<layer>/<description>": without the number, a leading "- ", the
 # directive ("# SKIP reason", "# TODO", "# exit=1", ...) and a bats timing suffix
-# (" in 12ms"); in TAP_CUT_LAYERS, cut at its first ": " or " (". A name seen twice gets
+# (" in 12ms", or bats 1.8's TAP " # in 12 ms"); in TAP_CUT_LAYERS, cut at its first ": " or " (". A name seen twice gets
 # " [2]". A whole-file "1..0 # SKIP why" is one skipped test "<layer>/(whole layer)".
 # reason: the skip reason, or for a failure the directive, the cut-off detail or
 # the first diagnostic line.
@@ -113,11 +113,13 @@ tap_tests() {
 		else if ((i = index(rest, " #")) > 0) { desc = substr(rest, 1, i - 1); dir = substr(rest, i + 2) }
 		dir = trim(dir)
 		dur = ""
-		if (match(desc, / in [0-9]+ms$/)) {
-			dur = substr(desc, RSTART + 4, RLENGTH - 6); desc = substr(desc, 1, RSTART - 1)
-		} else if (match(dir, / in [0-9]+ms$/)) {
-			dur = substr(dir, RSTART + 4, RLENGTH - 6); dir = substr(dir, 1, RSTART - 1)
+		if (match(desc, / in [0-9]+ ?ms$/)) {
+			dur = substr(desc, RSTART + 4); desc = substr(desc, 1, RSTART - 1)
+		} else if (match(dir, /(^| )in [0-9]+ ?ms$/)) {
+			dur = substr(dir, RSTART); dir = substr(dir, 1, RSTART - 1)
+			sub(/^ ?in /, "", dur)
 		}
+		sub(/ ?ms$/, "", dur)
 		if (dur != "") dur = sprintf("%.3f", dur / 1000)
 		desc = trim(desc)
 		i = index(desc, ": "); j = index(desc, " (")

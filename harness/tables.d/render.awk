@@ -419,6 +419,8 @@ function faults(    d, n) {
 		tb_add(drun[d], fcases[d] + 0, fstate[d, "oom"] + 0, fstate[d, "timeout"] + 0,
 		    fstate[d, "failed"] + 0, fstate[d, "invalid"] + 0, fsplat[d] + 0, fretried[d] + 0)
 	tb_print()
+	# A line of text right under a markdown table would be read as one more row.
+	mout("")
 	for (d = 1; d <= ndirs; d++)
 		if (fknown[d] > 0)
 			both("Known series bugs reported by the KVM host, figures kept (harness/lib/series-splats.known): " \
@@ -516,6 +518,7 @@ function side_by_side(    j, ncol, col, s, i, m, mm, r, line, hdr, al, nr, rows,
 		tb_add("[" s "]", i, label[m], mm[1], mm[2], mm[3], mm[4], mm[5])
 	}
 	tb_print()
+	mout("")
 	for (j = 1; j <= ncol; j++) {
 		line = substr("ABCDE", j, 1) ": " slabel[col[j]] ": " sruns[col[j]] " (" ssrc[col[j]] ", profile " sprof[col[j]] ")"
 		tout(line)

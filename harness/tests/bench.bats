@@ -225,6 +225,20 @@ guest_dir() {
 	assert_line --partial ': -APF but the guest enabled APF on 1 CPUs'
 }
 
+@test "guest arguments: with the APF series every guest boots without BTI (once); without it, as asked" {
+	ga() { sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; series_guest_append '$1' '$2'"; }
+	run -0 ga '' apf-v4
+	[ "$output" = "arm64.nobti" ]
+	run -0 ga 'no-kvmapf quiet' apf-v4
+	[ "$output" = "no-kvmapf quiet arm64.nobti" ]
+	run -0 ga 'no-kvmapf arm64.nobti' apf-v4
+	[ "$output" = "no-kvmapf arm64.nobti" ]
+	run -0 ga 'no-kvmapf' none
+	[ "$output" = "no-kvmapf" ]
+	run -0 ga '' none
+	[ "$output" = "" ]
+}
+
 @test "workload keys: the kv summary becomes record keys, the timeline its own file" {
 	d=$BATS_TEST_TMPDIR/wl
 	mkdir -p "$d"

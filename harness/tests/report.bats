@@ -157,3 +157,16 @@ fake_df() {
 	[[ "$output" == *"  quick: 1 passed, 0 failed, 0 skipped in 0s"* ]]
 	[[ "$output" =~ "  slow: 1 passed, 0 failed, 0 skipped in "[23]"s" ]]
 }
+
+@test "check: the summary names a layer's three slowest tests from bats' TAP timing (both forms), none without timing" {
+	d=$BATS_TEST_TMPDIR/c
+	tap='ok 1 a medium test # in 2400 ms\nok 2 the slowest in 61500ms\nok 3 quick # in 3 ms\nok 4 skipped # skip why\nnot ok 5 broken # in 9000 ms\n'
+	CHECK_DIR=$d run sh "$TOP/harness/check" "timed=printf '$tap'" "untimed=echo 'ok 1 - a'"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *$'\n'"    slowest: timed/the slowest (62 s); timed/broken (9 s); timed/a medium test (2 s)"$'\n'* ]]
+	[ "$(grep -c 'slowest:' <<<"$output")" -eq 1 ]
+	# the timing is no failure reason and no part of a name
+	run sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/tap.sh'; tap_tests '$d/timed.log' timed"
+	[[ "$output" == *$'timed\ttimed/broken\tfail\t9.000\t\t5'* ]]
+	[[ "$output" == *$'timed\ttimed/quick\tpass\t0.003\t\t3'* ]]
+}

@@ -18,6 +18,25 @@ finish() {
 	exit 0
 }
 
+# series_guest_append APPEND SERIES: the kernel arguments of every guest of a case on a
+# KVM host whose APF series is SERIES (host_apf_series: apf-v4 or none), from the case's
+# own (APPEND). Every posted version of the series enters a guest's SDEI handler with the
+# interrupted PSTATE.BTYPE kept: a guest kernel with BTI, whose SDEI entry has no landing
+# pad, then takes a Branch Target exception at the handler's first instruction and hangs
+# (the sdei selftest's BTYPE check fails on v4; harness/ARM64-APF.md, Limits). So with
+# the series every guest, -APF and +APF alike, boots with BTI off (arm64.nobti), once.
+series_guest_append() {
+	case $2 in
+	none | '') printf '%s\n' "$1" ;;
+	*)
+		case " $1 " in
+		*" arm64.nobti "*) printf '%s\n' "$1" ;;
+		*) printf '%s\n' "${1:+$1 }arm64.nobti" ;;
+		esac
+		;;
+	esac
+}
+
 # qemu_segfault_line [KMSG_LINES]: the kernel log's last segfault of a QEMU thread after
 # its first KMSG_LINES lines (all by default), without the timestamp; nothing if none.
 # The kernel names the thread by its thread id, so not by QEMU's pid.
