@@ -433,7 +433,7 @@ function faults(    d, n) {
 	for (d = 1; d <= ndirs; d++)
 		if (oc_n[d] > 0)
 			both("Other work on the machine during the cases (harness_other_cpu_pct, % of its CPUs): " drun[d] \
-			    ": mean " sprintf("%.0f", oc_sum[d] / oc_n[d]) "%, max " oc_max[d] "%" \
+			    ": mean " sprintf("%.0f", oc_sum[d] / oc_n[d]) "%, max " (oc_max[d] + 0) "%" \
 			    (oc_busy[d] > 0 ? "; " oc_busy[d] " of " oc_n[d] " cases above 10%: their figures carry that load" : ""))
 }
 

@@ -914,6 +914,11 @@ kernel-candidate|205|2|6.12.117-apf-vendor-hyp|vendor-hyp v1|222222222222"
 	assert_success
 	mean=$(awk -v n="$n" 'BEGIN { printf "%.0f", (2 * (n - 1) + 44) / n }')
 	assert_line "Other work on the machine during the cases (harness_other_cpu_pct, % of its CPUs): lab-x86: mean $mean%, max 44%; 1 of $n cases above 10%: their figures carry that load"
+	# a quiet machine: every case 0, the max too (it was printed empty: "max %")
+	sed -i 's/^harness_other_cpu_pct=.*/harness_other_cpu_pct=0/' "$R"/*.rec
+	run "$T" --format text --out "$OUT" "$BATS_TEST_TMPDIR/run"
+	assert_success
+	assert_line "Other work on the machine during the cases (harness_other_cpu_pct, % of its CPUs): lab-x86: mean 0%, max 0%"
 	# a run without the key (older records) says nothing of it
 	evidence_run
 	run "$T" --format text --out "$OUT" "$BATS_TEST_TMPDIR/run"
