@@ -186,7 +186,8 @@ no_lab_process_left() {
 APF_PROG=lab
 . "$1/harness/lib/common.sh"; . "$1/harness/lib/contract.sh"; . "$1/harness/lib/watch.sh"
 : >"$2"
-sh -c 'printf "apf-lab: up\r\n[   96.437191] rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:\r\n" >>"$1"; exec sleep 30' sh "$2" &
+# the splat on the line of a userspace print that had no newline yet (seen in the lab)
+sh -c 'printf "apf-lab: up at 2.39 s (6.12, aarch64)[   96.437191] rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:\r\n" >>"$1"; exec sleep 30' sh "$2" &
 pid=$!
 [ "$3" = no ] || { WATCH_FATAL_PATTERNS=$1/harness/lib/kernel-splat.patterns; WATCH_FATAL_GRACE=1; }
 now_cs
