@@ -48,6 +48,13 @@ reset_silent() {
 	[ -z "$(console_fatal_line "$2" "$3")" ]
 }
 
+# console_untimed: console lines on stdin as a message quotes them, from the kernel's
+# timestamp on and without it. The kernel may print on the line of a userspace print that
+# had no newline yet ("apf-lab: up at 2.39 s (...)[    2.607286] watchdog: BUG: ...").
+console_untimed() {
+	sed 's/^.*\[ *[0-9][0-9]*\.[0-9][0-9]*\] //'
+}
+
 # console_fatal_line CONSOLE PATTERNS: the first fatal line of PATTERNS on CONSOLE (carriage
 # returns dropped), or nothing: the crash a failure message names (the lab host's panic
 # may be far above the console's last lines, under QEMU's own warnings)

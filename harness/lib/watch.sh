@@ -12,12 +12,9 @@ watch_chunk() {
 	if [ -z "$WATCH_FIRST_OUTPUT_S" ] && grep -q "^$LAB_MARK_UP" "$1"; then
 		WATCH_FIRST_OUTPUT_S=$(cs_to_s "$4")
 	fi
-	# the first fatal splat, when the caller watches for them (WATCH_FATAL_PATTERNS), from
-	# its timestamp on: the kernel may print it on the line of a userspace print that had
-	# no newline yet ("apf-lab: up at 2.39 s (...)[    2.607286] watchdog: BUG: ...")
+	# the first fatal splat, when the caller watches for them (WATCH_FATAL_PATTERNS)
 	if [ -n "${WATCH_FATAL_PATTERNS:-}" ] && [ -z "$WATCH_FATAL" ]; then
-		WATCH_FATAL=$(console_fatal_line "$1" "$WATCH_FATAL_PATTERNS" |
-			sed 's/^.*\[ *[0-9][0-9]*\.[0-9][0-9]*\] //')
+		WATCH_FATAL=$(console_fatal_line "$1" "$WATCH_FATAL_PATTERNS" | console_untimed)
 		_wp_fatal_cs=$4
 	fi
 	return 0

@@ -113,7 +113,7 @@ bad_profile() {
 # verify WANT DIR [ARCH [REC]]: apf_verify as bench-case calls it (default arch x86_64),
 # with REC the case's record so far (the host's counts)
 verify() {
-	TOP=$TOP sh -c "rec='${4:-}'; . '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; apf_verify $1 '$2' ${3:-x86_64}"
+	TOP=$TOP sh -c "rec='${4:-}'; . '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/contract.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; apf_verify $1 '$2' ${3:-x86_64}"
 }
 
 # arm_guest_dir NAME CMDLINE IRQ_BEFORE IRQ_AFTER DMESG NOTPRESENT PAGEREADY: an arm64
@@ -226,7 +226,7 @@ guest_dir() {
 }
 
 @test "guest arguments: with the APF series every guest boots without BTI (once); without it, as asked" {
-	ga() { sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; series_guest_append '$1' '$2'"; }
+	ga() { sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/contract.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; series_guest_append '$1' '$2'"; }
 	run -0 ga '' apf-v4
 	[ "$output" = "arm64.nobti" ]
 	run -0 ga 'no-kvmapf quiet' apf-v4
@@ -243,7 +243,7 @@ guest_dir() {
 	d=$BATS_TEST_TMPDIR/wl
 	mkdir -p "$d"
 	printf 'timeline 1 0.5 100.25\ntimeline 2 100.8 90.5\nelapsed_ms=191\nbytes_written=4096\npasses=2\ncalc_count=10\ncalc_rate=52\nstatus=complete\nseed=1\nmem_cpu_ms=120\ncalc_cpu_ms=70\n' >"$d/out.kv"
-	run sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; workload_keys '$d/out.kv'"
+	run sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/contract.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; workload_keys '$d/out.kv'"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"elapsed_ms=191"* ]]
 	[[ "$output" == *"guest_status=complete"* ]]
@@ -256,7 +256,7 @@ guest_dir() {
 @test "guest splat: the first bug the guest's kernel reported and survived, with the function a lockdep report names; nothing on a clean log" {
 	d=$BATS_TEST_TMPDIR/gs
 	mkdir -p "$d"
-	gs() { sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; guest_splat '$1' '$TOP/harness/lib/kernel-splat.patterns'"; }
+	gs() { sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/contract.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; guest_splat '$1' '$TOP/harness/lib/kernel-splat.patterns'"; }
 	# the report every arm64 +APF guest of the v4 series printed (its first lines)
 	printf '%s\r\n' '[    1.0] Async PF enabled on CPU0' '[  301.5] ' '[  301.6] ================================' \
 		'[  301.6] WARNING: inconsistent lock state' '[  301.6] 5.14.2 #1 Tainted: G L' \
@@ -279,7 +279,7 @@ guest_dir() {
 @test "guest lockdep: debug_locks before and after the workload become record keys; nothing without lockdep" {
 	d=$BATS_TEST_TMPDIR/ld
 	mkdir -p "$d"
-	keys() { sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; guest_lockdep_keys '$1'"; }
+	keys() { sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/contract.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; guest_lockdep_keys '$1'"; }
 	printf ' lock-classes:                         1234 [max: 8192]\n debug_locks:                            1\n' >"$d/lockdep.before"
 	printf ' lock-classes:                         1301 [max: 8192]\n debug_locks:                            0\n' >"$d/lockdep.after"
 	run -0 keys "$d"
@@ -294,7 +294,7 @@ guest_dir() {
 @test "guest cpu: where the guest's CPU time went during the workload, per /proc/stat field, in ms; nothing from a missing or foreign line" {
 	d=$BATS_TEST_TMPDIR/gc
 	mkdir -p "$d"
-	keys() { sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; guest_cpu_keys '$1'"; }
+	keys() { sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/contract.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; guest_cpu_keys '$1'"; }
 	echo 'cpu  100 0 200 3000 5 7 9 0 0 0' >"$d/stat.before"
 	echo 'cpu  6100 1 1200 3400 5 307 19 2 0 0' >"$d/stat.after"
 	run -0 keys "$d"
@@ -383,7 +383,7 @@ guest_dir() {
 	wait "$dead"
 	echo "$dead" >"$d/src/qemu.pid"
 	echo "$$" >"$d/dst/qemu.pid"
-	why() { PATH=$d/bin:$PATH sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; mig_failure_why '$d/src' '$d/dst' $1"; }
+	why() { PATH=$d/bin:$PATH sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/contract.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; mig_failure_why '$d/src' '$d/dst' $1"; }
 	# a crash before the migration (line 1) is not this migration's
 	run why 1
 	assert_output "the source QEMU exited during the migration (src-qemu.log)"

@@ -1,6 +1,7 @@
 # shellcheck shell=sh
 # The body of one benchmark case (harness/kvmhost/bench-case), on the KVM host: the guest
-# job, APF verification, record lines.
+# job, APF verification, record lines. Sourced after common.sh and contract.sh (the
+# console helpers).
 
 # Append key=value to the case record ($rec).
 # shellcheck disable=SC2154
@@ -245,7 +246,7 @@ trace_counts() {
 # A console line fit for a record's reason: one line, no carriage return or tab, no
 # kernel timestamp, at most 200 characters.
 _console_clean() {
-	tr -d '\r' | tr '\t' ' ' | sed -e 's/^\[ *[0-9]*\.[0-9]*\] //' | cut -c 1-200
+	tr -d '\r' | tr '\t' ' ' | console_untimed | cut -c 1-200
 }
 
 # The last non-empty line of a guest's console, or "(none)".
