@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * apf-vmm.so: loaded into QEMU (LD_PRELOAD, set by apf-vmm), it does what the
- * APF v4 series asks of a VMM and stock QEMU does not: before a vCPU runs for
- * the first time, it tells KVM which SDEI event carries that vCPU's
+ * APF series (v2, v3 or v4: the one apf-vmm found in the host) asks of a VMM
+ * and stock QEMU does not: before a vCPU runs for the first time, it tells KVM
+ * which SDEI event carries that vCPU's
  * page-not-present notifications and which PPI its page-ready ones
  * (KVM_ARM_ASYNC_PF_COMMAND SET_SDEI and SET_IRQ on the vCPU fd).
  *
@@ -31,7 +32,8 @@
  * left outstanding. A VMM would carry this in its migration stream; the
  * benchmark's two QEMUs run on one host, so a file serves.
  *
- * Environment (set by apf-vmm): APF_VMM_SDEI, APF_VMM_IRQ (numbers),
+ * Environment (set by apf-vmm): APF_VMM_SERIES (2, 3 or 4: the version, whose
+ * ioctl numbers the library uses), APF_VMM_SDEI, APF_VMM_IRQ (numbers),
  * APF_VMM_LOG (file; optional), APF_VMM_SAVE, APF_VMM_LOAD (file prefixes;
  * optional).
  */
@@ -48,7 +50,7 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 
-#include "apf-v4.h"
+#include "apf-series.h"
 
 #define MAX_FD 4096
 /* KVM creates two events with the series (0x40400000, 0x40400001) */
@@ -75,6 +77,9 @@ struct apf_vmm_state {
 };
 static const char state_magic[8] = "apfvmm1";
 
+/* the host's series version, from APF_VMM_SERIES when the library is loaded */
+static struct apf_vmm_series series;
+
 static pthread_mutex_t restore_lock = PTHREAD_MUTEX_INITIALIZER;
 static int kevents_restored;
 
@@ -98,6 +103,17 @@ static uint64_t env_number(const char *name, uint64_t def)
 		_exit(2);
 	}
 	return v;
+}
+
+__attribute__((constructor)) static void series_from_env(void)
+{
+	const char *s = getenv("APF_VMM_SERIES");
+
+	if (!s || strlen(s) != 1 || !apf_vmm_series_of(*s - '0', &series)) {
+		fprintf(stderr, "apf-vmm.so: APF_VMM_SERIES='%s' is not 2, 3 or 4 (run QEMU under apf-vmm)\n",
+			s ? s : "");
+		_exit(2);
+	}
 }
 
 static void log_line(const char *fmt, ...)
@@ -137,8 +153,8 @@ static void log_state(const char *side, const struct apf_vmm_state *st)
 
 static void fail(long id, const char *what, int err)
 {
-	fprintf(stderr, "apf-vmm: vCPU %ld: KVM_ARM_ASYNC_PF_COMMAND %s: %s (does the host kernel carry APF v4?)\n",
-		id, what, strerror(err));
+	fprintf(stderr, "apf-vmm: vCPU %ld: KVM_ARM_ASYNC_PF_COMMAND %s: %s (does the host kernel carry APF v%d?)\n",
+		id, what, strerror(err), series.ver);
 	_exit(4);
 }
 
@@ -160,7 +176,7 @@ static int apf_cmd(int fd, uint32_t cmd, uint64_t in, uint64_t *val)
 		c.irq = (uint32_t)in;
 	else
 		c.sdei = in;
-	if (raw_ioctl(fd, APF_V4_IOCTL, &c) < 0)
+	if (raw_ioctl(fd, series.apf_ioctl, &c) < 0)
 		return -1;
 	if (val)
 		*val = cmd == APF_CMD_GET_IRQ ? c.irq : c.sdei;
@@ -174,7 +190,7 @@ static int apf_cmd(int fd, uint32_t cmd, uint64_t in, uint64_t *val)
 static int sdei_cmd(int fd, struct sdei21_cmd *c, uint32_t cmd)
 {
 	c->cmd = cmd;
-	return raw_ioctl(fd, APF_V4_SDEI_IOCTL, c) < 0 ? -1 : 0;
+	return raw_ioctl(fd, series.sdei_ioctl, c) < 0 ? -1 : 0;
 }
 
 /*
@@ -339,8 +355,8 @@ static int restore_state(int fd)
 
 static void configure(int fd)
 {
-	uint64_t sdei = env_number("APF_VMM_SDEI", APF_V4_SDEI_EVENT);
-	uint64_t irq = env_number("APF_VMM_IRQ", APF_V4_DEFAULT_IRQ);
+	uint64_t sdei = env_number("APF_VMM_SDEI", APF_VMM_SDEI_EVENT);
+	uint64_t irq = env_number("APF_VMM_IRQ", APF_VMM_DEFAULT_IRQ);
 	long id = atomic_load(&vcpu_id[fd]);
 	uint64_t got_sdei, got_irq;
 

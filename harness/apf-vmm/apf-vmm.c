@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * apf-vmm: run QEMU as the APF v4 series expects of a VMM (harness/ARM64-APF.md).
+ * apf-vmm: run QEMU as the APF series (v2, v3 or v4) expects of a VMM
+ * (harness/ARM64-APF.md).
  *
  *   apf-vmm --check
  *   apf-vmm [--sdei NUM] [--irq INTID] [--log FILE] [--save-state PREFIX]
  *           [--load-state PREFIX] -- QEMU [ARGS...]
  *
- * First it asks this host's KVM whether it carries APF v4: it creates a scratch
- * VM and sends KVM_ARM_ASYNC_PF_COMMAND GET_VERSION (0xC010AECF) to it, which
- * must answer 0 with version 0x10000. Then (not with --check) it runs QEMU with
+ * First it asks this host's KVM which APF series it carries: it creates a
+ * scratch VM and sends it KVM_ARM_ASYNC_PF_COMMAND GET_VERSION with the number of
+ * each version, newest first (v4 0xC010AECF, v3 0xC010AECD, v2 0xC010AEC9); the
+ * one that answers 0 with version 0x10000 is the host's. --check prints it
+ * ("apf-v4"). Then (not with --check) it runs QEMU with
  * apf-vmm.so (the file beside this one) preloaded: that library sets, on each
  * vCPU before its first KVM_RUN, the SDEI event of the page-not-present
  * notifications (default 0x40400001, the event KVM adds with the series) and
@@ -18,8 +21,11 @@
  * the switch-over); with --load-state (the destination) it writes them back
  * before the vCPU first runs (apf-vmm-preload.c, harness/ARM64-APF.md).
  *
- * Exit: --check 0 when the host has APF v4; 4 with one line on stderr when it
- * has not (or /dev/kvm cannot be used); 2 on bad usage; otherwise QEMU's status
+ * The library speaks the host's version: its APF and SDEI ioctl numbers
+ * (apf-series.h; the versions differ for a VMM in nothing else).
+ *
+ * Exit: --check 0 when the host has one of the versions; 4 with one line on
+ * stderr when it has none (or /dev/kvm cannot be used); 2 on bad usage; otherwise QEMU's status
  * (exec), 127 when QEMU cannot be run.
  */
 #define _GNU_SOURCE
@@ -33,18 +39,19 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 
-#include "apf-v4.h"
+#include "apf-series.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: apf-vmm --check\n"
 		   "       apf-vmm [--sdei NUM] [--irq INTID] [--log FILE] [--save-state PREFIX]\n"
 		   "               [--load-state PREFIX] -- QEMU [ARGS...]\n"
-		   "Runs QEMU with the APF v4 VMM set-up of every vCPU (SDEI event, page-ready PPI).\n"
+		   "Runs QEMU with the APF VMM set-up of every vCPU (SDEI event, page-ready PPI)\n"
+		   "of the host's APF series (v2, v3 or v4; --check prints it: apf-v4).\n"
 		   "--save-state: a migration source writes each vCPU's APF and SDEI state to\n"
 		   "PREFIX.<vcpu>; --load-state: a destination loads it before the vCPU runs.\n"
-		   "Defaults: --sdei 0x%x, --irq %u. Exit 4 when the host kernel lacks APF v4.\n",
-		APF_V4_SDEI_EVENT, APF_V4_DEFAULT_IRQ);
+		   "Defaults: --sdei 0x%x, --irq %u. Exit 4 when the host kernel has no APF series.\n",
+		APF_VMM_SDEI_EVENT, APF_VMM_DEFAULT_IRQ);
 }
 
 static int parse_number(const char *opt, const char *s, unsigned long long max,
@@ -64,39 +71,56 @@ bad:
 	return -1;
 }
 
-/* 0 when this host's KVM answers APF v4's GET_VERSION, else 4 with one line said */
-static int check_host(void)
+/*
+ * The APF series version (2, 3 or 4) whose GET_VERSION this host's KVM answers,
+ * else 0 with one line said. A number another version would use is not this
+ * version's: KVM fails it (-EINVAL, the VM ioctl's default), as a stock kernel
+ * fails all three.
+ */
+static int host_series(void)
 {
-	struct apf_ioctl_cmd c;
-	int kvm, vm, err;
+	char why[3 * 64] = "";
+	size_t len = 0;
+	unsigned int i;
+	int kvm, vm, ver = 0;
 
 	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (kvm < 0) {
 		fprintf(stderr, "apf-vmm: /dev/kvm: %s\n", strerror(errno));
-		return 4;
+		return 0;
 	}
 	vm = ioctl(kvm, KVM_CREATE_VM, 0);
 	if (vm < 0) {
 		fprintf(stderr, "apf-vmm: KVM_CREATE_VM: %s\n", strerror(errno));
 		close(kvm);
-		return 4;
+		return 0;
 	}
-	memset(&c, 0, sizeof(c));
-	c.cmd = APF_CMD_GET_VERSION;
-	err = ioctl(vm, APF_V4_IOCTL, &c) < 0 ? errno : 0;
+	for (i = 0; i < APF_VMM_NR_VERSIONS && !ver; i++) {
+		struct apf_vmm_series s;
+		struct apf_ioctl_cmd c;
+
+		if (!apf_vmm_series_of(apf_vmm_versions[i], &s))
+			continue;
+		memset(&c, 0, sizeof(c));
+		c.cmd = APF_CMD_GET_VERSION;
+		if (ioctl(vm, s.apf_ioctl, &c) < 0)
+			len += snprintf(why + len, sizeof(why) - len, "%sv%d 0x%lx: %s",
+					len ? ", " : "", s.ver, s.apf_ioctl, strerror(errno));
+		else if (c.version != APF_VMM_VERSION)
+			len += snprintf(why + len, sizeof(why) - len, "%sv%d 0x%lx: version 0x%x, not 0x%x",
+					len ? ", " : "", s.ver, s.apf_ioctl, c.version,
+					APF_VMM_VERSION);
+		else
+			ver = s.ver;
+		if (len >= sizeof(why))
+			len = sizeof(why) - 1;
+	}
 	close(vm);
 	close(kvm);
-	if (err) {
-		fprintf(stderr, "apf-vmm: the host kernel lacks the APF v4 series: KVM_ARM_ASYNC_PF_COMMAND (0x%lx) GET_VERSION on a VM: %s\n",
-			(unsigned long)APF_V4_IOCTL, strerror(err));
-		return 4;
-	}
-	if (c.version != APF_V4_VERSION) {
-		fprintf(stderr, "apf-vmm: KVM_ARM_ASYNC_PF_COMMAND GET_VERSION answers 0x%x, not 0x%x: not the APF v4 series\n",
-			c.version, APF_V4_VERSION);
-		return 4;
-	}
-	return 0;
+	if (!ver)
+		fprintf(stderr, "apf-vmm: the host kernel has no APF series (v2, v3, v4): KVM_ARM_ASYNC_PF_COMMAND GET_VERSION on a VM: %s\n",
+			why);
+	return ver;
 }
 
 /* the directory of this program, for apf-vmm.so beside it */
@@ -117,12 +141,12 @@ static int self_dir(char *buf, size_t len)
 
 int main(int argc, char **argv)
 {
-	unsigned long long sdei = APF_V4_SDEI_EVENT, irq = APF_V4_DEFAULT_IRQ;
+	unsigned long long sdei = APF_VMM_SDEI_EVENT, irq = APF_VMM_DEFAULT_IRQ;
 	const char *logf = NULL, *save = NULL, *load = NULL;
 	char dir[PATH_MAX], lib[PATH_MAX + 16], num[32];
 	const char *old;
 	char *preload;
-	int check = 0, have_sdei = 0, have_irq = 0, i, r;
+	int check = 0, have_sdei = 0, have_irq = 0, i, ver;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -182,15 +206,24 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (check)
-		return i < argc ? (fprintf(stderr, "apf-vmm: --check takes no command\n"), 2) : check_host();
+	if (check) {
+		if (i < argc) {
+			fprintf(stderr, "apf-vmm: --check takes no command\n");
+			return 2;
+		}
+		ver = host_series();
+		if (!ver)
+			return 4;
+		printf("apf-v%d\n", ver);
+		return 0;
+	}
 	if (i >= argc) {
 		fprintf(stderr, "apf-vmm: no QEMU command given (apf-vmm [OPTIONS] -- QEMU ARGS...)\n");
 		return 2;
 	}
-	r = check_host();
-	if (r)
-		return r;
+	ver = host_series();
+	if (!ver)
+		return 4;
 	if (self_dir(dir, sizeof(dir))) {
 		fprintf(stderr, "apf-vmm: cannot find its own directory (/proc/self/exe)\n");
 		return 4;
@@ -209,6 +242,8 @@ int main(int argc, char **argv)
 	} else {
 		preload = lib;
 	}
+	snprintf(num, sizeof(num), "%d", ver);
+	setenv("APF_VMM_SERIES", num, 1);
 	snprintf(num, sizeof(num), "0x%llx", sdei);
 	setenv("APF_VMM_SDEI", num, 1);
 	snprintf(num, sizeof(num), "%llu", irq);

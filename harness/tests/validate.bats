@@ -162,6 +162,20 @@ KVM: arm64: Define the HOST_RELEASE vendor hypervisor service'
 	assert_line series_options=
 }
 
+@test "series: the same series on the same base is the same commit, applied at another time in another work directory (a rebuild is the same Image)" {
+	run -0 --separate-stderr "$SERIES" --base "$LINUX" --work "$WORK" --apply-only "$FIX/vendor-hyp-host-release.mbox"
+	first=$(printf '%s\n' "$output" | grep '^kernel_tree_commit=')
+	sleep 1.1
+	run -0 --separate-stderr "$SERIES" --base "$LINUX" --work "$WORK-2" --apply-only "$FIX/vendor-hyp-host-release.mbox"
+	assert_line "$first"
+	# and the commits are dated as the mails, which the build takes as its timestamp
+	t=$(ls -d "$WORK-2"/trees/git-*)
+	run -0 git -C "$t" log -2 --format=%ad --date=unix refs/apf/vendor-hyp-host-release
+	ad=$output
+	run -0 git -C "$t" log -2 --format=%cd --date=unix refs/apf/vendor-hyp-host-release
+	assert_output "$ad"
+}
+
 @test "series: a patch that does not apply: exit 2, one line naming the patch and the failing hunk; the scratch tree back at the base" {
 	cp -r "$FIX/pv-time-regression" "$BATS_TEST_TMPDIR/broken"
 	p=$(ls "$BATS_TEST_TMPDIR"/broken/*.patch)

@@ -167,7 +167,13 @@ series_prepare_base() {
 				die "cannot unpack /usr/src/linux-source-$_v.tar.xz"
 			_series_git "$SERIES_TREE.new" init -q
 			_series_git "$SERIES_TREE.new" add -A -f .
-			_series_git "$SERIES_TREE.new" commit -q -m "$SERIES_BASE_DESC" || die "cannot commit the base tree"
+			# dated as the tarball, so that the base commit (and a baseline build's
+			# timestamp) is the same wherever this package version is unpacked
+			_d="@$(stat -c %Y "/usr/src/linux-source-$_v.tar.xz") +0000"
+			(
+				export GIT_AUTHOR_DATE="$_d" GIT_COMMITTER_DATE="$_d"
+				_series_git "$SERIES_TREE.new" commit -q -m "$SERIES_BASE_DESC"
+			) || die "cannot commit the base tree"
 			_series_git "$SERIES_TREE.new" tag apf-base
 			rm -rf "$SERIES_TREE"
 			mv "$SERIES_TREE.new" "$SERIES_TREE"
@@ -215,7 +221,9 @@ series_apply() {
 	_k=0
 	for _m in "$_p"/[0-9][0-9][0-9][0-9]; do
 		_k=$((_k + 1))
-		if ! _series_git "$_t" am -q "$_m" >"$_p/am.log" 2>&1; then
+		# the patch's own date as the commit's: the same series on the same base is the
+		# same commit, and so the same build timestamp (series_build), on any machine
+		if ! _series_git "$_t" am -q --committer-date-is-author-date "$_m" >"$_p/am.log" 2>&1; then
 			_why=$(_series_am_failure "$_p/am.log" "$_m")
 			_series_checkout "$_t" apf-base # git am ended, the base back
 			usage_error "SERIES $_s: patch $_k/$SERIES_NPATCHES \"$(_series_header "$_m" subject | sed 's/^\[[^]]*\][ \t]*//')\" does not apply to $SERIES_BASE_ID: $_why"
@@ -334,6 +342,8 @@ series_build() {
 	_log=$SERIES_KDIR/build.log
 	_jobs=${JOBS:-$(nproc)}
 	_release_suffix=-apf-$_nm
+	# the build's recorded time and identity from the tree, not the clock: a rebuild of the
+	# same series, base and config is the same Image (the same hash, one kernel in tables)
 	_stamp=$(git -C "$SERIES_TREE" log -1 --format=%cd --date=rfc HEAD)
 	set -- ARCH=arm64 CROSS_COMPILE="$_cross" CC="$_cc" LOCALVERSION="$_release_suffix" \
 		KBUILD_BUILD_TIMESTAMP="$_stamp" KBUILD_BUILD_USER=apf-suite KBUILD_BUILD_HOST=lab \

@@ -20,7 +20,7 @@ finish() {
 }
 
 # series_guest_append APPEND SERIES: the kernel arguments of every guest of a case on a
-# KVM host whose APF series is SERIES (host_apf_series: apf-v4 or none), from the case's
+# KVM host whose APF series is SERIES (host_apf_series: apf-v2, apf-v3, apf-v4 or none), from the case's
 # own (APPEND). Every posted version of the series enters a guest's SDEI handler with the
 # interrupted PSTATE.BTYPE kept: a guest kernel with BTI, whose SDEI entry has no landing
 # pad, then takes a Branch Target exception at the handler's first instruction and hangs
