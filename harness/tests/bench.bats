@@ -225,6 +225,41 @@ guest_dir() {
 	assert_line --partial ': -APF but the guest enabled APF on 1 CPUs'
 }
 
+@test "host counts: a kprobe counts its function's calls, a kretprobe those that returned 0 (not injected, cancelled)" {
+	T=$BATS_TEST_TMPDIR/tracing
+	mkdir -p "$T/events/kvm/kvm_async_pf_ready" "$T/per_cpu/cpu0"
+	for n in notpresent pageready notpresent_not_injected notpresent_cancelled; do
+		mkdir -p "$T/events/apf_suite/$n"
+		echo 1 >"$T/events/apf_suite/$n/enable"
+	done
+	: >"$T/kprobe_events"
+	printf 'entries: 9\noverrun: 0\n' >"$T/per_cpu/cpu0/stats"
+	cat >"$T/trace" <<-'EOF'
+	# tracer: nop
+	 qemu-system-aar-301 [001] d..1. 10.100001: notpresent: (kvm_arch_async_page_not_present+0x0/0x1a0)
+	 qemu-system-aar-301 [001] d..1. 10.100002: notpresent_not_injected: (kvm_setup_async_pf+0x1c4/0x230 <- kvm_arch_async_page_not_present) ret=1
+	 qemu-system-aar-301 [001] d..1. 10.200001: notpresent: (kvm_arch_async_page_not_present+0x0/0x1a0)
+	 qemu-system-aar-301 [001] d..1. 10.200002: notpresent_not_injected: (kvm_setup_async_pf+0x1c4/0x230 <- kvm_arch_async_page_not_present) ret=0
+	 qemu-system-aar-301 [001] d..1. 10.300001: notpresent: (kvm_arch_async_page_not_present+0x0/0x1a0)
+	 qemu-system-aar-301 [001] d..1. 10.300002: notpresent_not_injected: (kvm_setup_async_pf+0x1c4/0x230 <- kvm_arch_async_page_not_present) ret=1
+	 qemu-system-aar-301 [001] d..1. 10.400001: notpresent_cancelled: (kvm_arch_async_page_present+0x60/0x1f0 <- kvm_sdei_cancel) ret=0
+	 qemu-system-aar-301 [001] d..1. 10.400002: pageready: (kvm_arch_async_page_present+0x0/0x1f0)
+	 qemu-system-aar-301 [001] d..1. 10.500001: notpresent_cancelled: (kvm_arch_async_page_present+0x60/0x1f0 <- kvm_sdei_cancel) ret=-2
+	 qemu-system-aar-301 [001] d..1. 10.500002: pageready: (kvm_arch_async_page_present+0x0/0x1f0)
+	 qemu-system-aar-301 [001] d..1. 10.600001: notpresent_cancelled: (kvm_arch_async_page_present+0x60/0x1f0 <- kvm_sdei_cancel) ret=10
+	EOF
+	run -0 sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/contract.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; trace_dir() { echo '$T'; }; APF_EVENTS=''; trace_counts"
+	assert_line host_apf_notpresent=3
+	assert_line host_apf_pageready=2
+	assert_line host_apf_notpresent_not_injected=1
+	assert_line host_apf_notpresent_cancelled=1
+	# each probe switched off and removed
+	run -0 cat "$T/events/apf_suite/notpresent_cancelled/enable"
+	assert_output 0
+	run -0 grep -c '^-:apf_suite/' "$T/kprobe_events"
+	assert_output 4
+}
+
 @test "guest arguments: with the APF series every guest boots without BTI (once); without it, as asked" {
 	ga() { sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/contract.sh'; . '$TOP/harness/lib/kvmhost/case.sh'; series_guest_append '$1' '$2'"; }
 	run -0 ga '' apf-v4

@@ -360,6 +360,10 @@ series_build() {
 	# cold: nothing built in the build directory yet; else an incremental rebuild
 	_kind=cold
 	[ ! -f "$_o/vmlinux" ] || _kind=incremental
+	# the built-in initramfs carries the build timestamp as its files' mtime, but make
+	# remakes it only when its contents change: a build after another series' in this
+	# build directory would keep that one's time, and so be another Image than a cold build
+	rm -f "$_o/usr/initramfs_data.cpio"
 	log "building $SERIES_BASE_ID/$_nm: nice -n 19 make -j$_jobs Image (log $_log)"
 	_t0=$(date +%s)
 	if ! nice -n 19 make -C "$SERIES_TREE" O="$_o" "$@" -j"$_jobs" Image >>"$_log" 2>&1; then

@@ -201,7 +201,24 @@ trace_dir() {
 
 # The arm64 series adds no tracepoint of its own: its host functions that send the two
 # notifications are counted with kprobes (APF v4 07/15 and 08/15), when they exist.
-HOST_APF_KPROBES="notpresent:kvm_arch_async_page_not_present pageready:kvm_arch_async_page_present"
+# NAME:FUNCTION counts the function's calls. NAME:FUNCTION:TYPE is a kretprobe that
+# counts the calls that returned 0 (the return value read as TYPE): a page-not-present
+# whose SDEI injection KVM refused (kvm_arch_async_page_not_present returns whether it
+# injected: false when the guest has the event unregistered, disabled or masked, runs a
+# handler, or has another critical event queued; SDEI v4 18/21), and one whose queued
+# event KVM took back undelivered because the page was ready first (kvm_sdei_cancel
+# returns 0 when it cancelled; APF v4 08/15). Calls minus both is what a guest can take.
+HOST_APF_KPROBES="notpresent:kvm_arch_async_page_not_present pageready:kvm_arch_async_page_present notpresent_not_injected:kvm_arch_async_page_not_present:u8 notpresent_cancelled:kvm_sdei_cancel:s32"
+
+# _kprobe_fields ENTRY: an entry of HOST_APF_KPROBES into _kn (name), _kf (function) and
+# _kt (the return value's type of a kretprobe; empty for a kprobe).
+_kprobe_fields() {
+	_kn=${1%%:*}
+	_kf=${1#*:}
+	_kt=${_kf#*:}
+	_kf=${_kf%%:*}
+	[ "$_kt" != "$_kf" ] || _kt=''
+}
 
 trace_start() {
 	_t=$(trace_dir) || return 0
@@ -211,10 +228,16 @@ trace_start() {
 		[ -f "$_t/events/kvm/$_e/enable" ] && echo 1 >"$_t/events/kvm/$_e/enable"
 	done
 	for _k in $HOST_APF_KPROBES; do
-		grep -q " ${_k#*:}\$" /proc/kallsyms 2>/dev/null || continue
-		echo "-:apf_suite/${_k%%:*}" 2>/dev/null >>"$_t/kprobe_events"
-		echo "p:apf_suite/${_k%%:*} ${_k#*:}" 2>/dev/null >>"$_t/kprobe_events" &&
-			echo 1 >"$_t/events/apf_suite/${_k%%:*}/enable"
+		_kprobe_fields "$_k"
+		grep -q " $_kf\$" /proc/kallsyms 2>/dev/null || continue
+		echo "-:apf_suite/$_kn" 2>/dev/null >>"$_t/kprobe_events"
+		if [ -z "$_kt" ]; then
+			_kd="p:apf_suite/$_kn $_kf"
+		else
+			_kd="r:apf_suite/$_kn $_kf ret=\$retval:$_kt"
+		fi
+		echo "$_kd" 2>/dev/null >>"$_t/kprobe_events" &&
+			echo 1 >"$_t/events/apf_suite/$_kn/enable"
 	done
 	: >"$_t/trace"
 	return 0
@@ -233,10 +256,15 @@ trace_counts() {
 	fi
 	[ -n "$_t" ] || return 0
 	for _k in $HOST_APF_KPROBES; do
-		[ -d "$_t/events/apf_suite/${_k%%:*}" ] || continue
-		echo "host_apf_${_k%%:*}=$(grep -c " ${_k%%:*}: (" "$_t/trace")"
-		echo 0 >"$_t/events/apf_suite/${_k%%:*}/enable"
-		echo "-:apf_suite/${_k%%:*}" 2>/dev/null >>"$_t/kprobe_events"
+		_kprobe_fields "$_k"
+		[ -d "$_t/events/apf_suite/$_kn" ] || continue
+		if [ -z "$_kt" ]; then
+			echo "host_apf_$_kn=$(grep -c " $_kn: (" "$_t/trace")"
+		else
+			echo "host_apf_$_kn=$(grep " $_kn: (" "$_t/trace" | grep -c ' ret=0$')"
+		fi
+		echo 0 >"$_t/events/apf_suite/$_kn/enable"
+		echo "-:apf_suite/$_kn" 2>/dev/null >>"$_t/kprobe_events"
 	done
 	_lost=$(awk '/entries-in-buffer/ { print 0 } /overrun:/ { sub(/.*overrun: /, ""); print $1 + 0 }' \
 		"$_t/per_cpu/cpu0/stats" 2>/dev/null | tail -n 1)
