@@ -3,10 +3,11 @@
 # evidence when it makes a record; harness/tables applies it again to every record before
 # a number of it reaches a table. A library for awk (busybox-safe): load it with -f before
 # the program that calls apf_unproven; with -v apf_evidence_cli=1 it is a command itself,
-# reading -v arch= apf= nokvmapf= cpus= irqs= np= hnp= hpr= and printing the verdict line.
+# reading -v arch= apf= nokvmapf= cpus= irqs= np= hnp= hpr= hcx= hni= and printing the
+# verdict line.
 #
-# apf_unproven(ARCH, APF, NOKVMAPF, CPUS, IRQS, NP, HNP, HPR): "" when the evidence proves
-# APF=off|on, else why not (one line).
+# apf_unproven(ARCH, APF, NOKVMAPF, CPUS, IRQS, NP, HNP, HPR, HCX, HNI): "" when the
+# evidence proves APF=off|on, else why not (one line).
 #   ARCH      the KVM host's architecture: arm64 or x86_64 (aarch64, amd64 accepted)
 #   NOKVMAPF  yes or no: the guest's kernel command line had no-kvmapf
 #   CPUS      how many CPUs the guest logged "Async PF enabled on CPU<n>" for
@@ -16,14 +17,19 @@
 #             handler received during the run ("" when not counted: records before it)
 #   HNP, HPR  arm64: page-not-present and page-ready notifications the KVM host sent during
 #             the case ("" when not counted)
+#   HCX, HNI  arm64: of HNP, those whose queued SDEI event the host cancelled undelivered
+#             (and so sent no page-ready for either), and those it did not inject ("" when
+#             not counted: records before the kretprobes)
 # -APF is proven by no-kvmapf, APF enabled on no CPU and no notification. +APF by a guest
 # without no-kvmapf that used APF: on x86_64 page-ready interrupts during the run (the
 # guest logs nothing there); on arm64 (the APF series) "Async PF enabled on CPU", and
 # both kinds of notification received during the run (page-not-present by SDEI, page-ready
 # by the PPI), no more of either than the host says it sent (host_apf_notpresent,
-# host_apf_pageready: its counts cover the whole case, guest boot included). On arm64, -APF
-# also needs no page-not-present notification.
-function apf_unproven(arch, apf, nokvmapf, cpus, irqs, np, hnp, hpr) {
+# host_apf_pageready: its counts cover the whole case, guest boot included), less those it
+# says it took back (host_apf_notpresent_cancelled) or never injected
+# (host_apf_notpresent_not_injected) where it counted them. On arm64, -APF also needs no
+# page-not-present notification.
+function apf_unproven(arch, apf, nokvmapf, cpus, irqs, np, hnp, hpr, hcx, hni,    dnp, dpr) {
 	if (arch == "aarch64")
 		arch = "arm64"
 	else if (arch == "amd64")
@@ -64,10 +70,24 @@ function apf_unproven(arch, apf, nokvmapf, cpus, irqs, np, hnp, hpr) {
 			return "+APF on arm64 without page-ready interrupts during the run (guest_apf_irqs=0)"
 		if (hnp !~ /^[0-9]+$/ || hpr !~ /^[0-9]+$/)
 			return "+APF on arm64 without the host's counts of notifications sent (host_apf_notpresent='" hnp "', host_apf_pageready='" hpr "')"
-		if (np + 0 > hnp + 0)
-			return "the guest received " np " page-not-present notifications, the host sent " hnp
-		if (irqs + 0 > hpr + 0)
-			return "the guest received " irqs " page-ready interrupts, the host sent " hpr
+		if (hcx == "" && hni == "") {
+			if (np + 0 > hnp + 0)
+				return "the guest received " np " page-not-present notifications, the host sent " hnp
+			if (irqs + 0 > hpr + 0)
+				return "the guest received " irqs " page-ready interrupts, the host sent " hpr
+			return ""
+		}
+		if (hcx !~ /^[0-9]+$/)
+			return "host_apf_notpresent_cancelled is '" hcx "', not a count"
+		if (hni !~ /^[0-9]+$/)
+			return "host_apf_notpresent_not_injected is '" hni "', not a count"
+		# a cancelled page-not-present was never delivered, and its page-ready never sent
+		dnp = hnp - hcx - hni
+		dpr = hpr - hcx
+		if (np + 0 > dnp)
+			return "the guest received " np " page-not-present notifications, the host delivered at most " dnp " (sent " hnp ", cancelled " hcx ", not injected " hni ")"
+		if (irqs + 0 > dpr)
+			return "the guest received " irqs " page-ready interrupts, the host sent at most " dpr " (" hpr " calls, " hcx " for cancelled page-not-present)"
 		return ""
 	}
 	return "no APF evidence rule for the architecture '" arch "'"
@@ -75,7 +95,7 @@ function apf_unproven(arch, apf, nokvmapf, cpus, irqs, np, hnp, hpr) {
 
 BEGIN {
 	if (apf_evidence_cli) {
-		print apf_unproven(arch, apf, nokvmapf, cpus, irqs, np, hnp, hpr)
+		print apf_unproven(arch, apf, nokvmapf, cpus, irqs, np, hnp, hpr, hcx, hni)
 		exit 0
 	}
 }

@@ -139,7 +139,9 @@ function unproven(    v, k, j) {
 	v = apf_unproven(darch[ndir], kv["apf"], kv["guest_no_kvmapf"], kv["guest_apf_enabled_cpus"], kv["guest_apf_irqs"],
 		"guest_apf_notpresent" in kline ? kv["guest_apf_notpresent"] : "",
 		"host_apf_notpresent" in kline ? kv["host_apf_notpresent"] : "",
-		"host_apf_pageready" in kline ? kv["host_apf_pageready"] : "")
+		"host_apf_pageready" in kline ? kv["host_apf_pageready"] : "",
+		"host_apf_notpresent_cancelled" in kline ? kv["host_apf_notpresent_cancelled"] : "",
+		"host_apf_notpresent_not_injected" in kline ? kv["host_apf_notpresent_not_injected"] : "")
 	return v == "" ? "" : "apf_verified=yes, but the evidence does not prove it: " v
 }
 

@@ -597,7 +597,8 @@ evidence_run() {
 
 @test "evidence: arm64 +APF needs both notifications during the run, and the host's counts agree" {
 	ev() { awk -v apf_evidence_cli=1 -v arch="$1" -v apf="$2" -v nokvmapf="$3" -v cpus="$4" -v irqs="$5" \
-		-v np="${6:-}" -v hnp="${7:-}" -v hpr="${8:-}" -f "$TOP/harness/lib/apf-evidence.awk"; }
+		-v np="${6:-}" -v hnp="${7:-}" -v hpr="${8:-}" -v hcx="${9:-}" -v hni="${10:-}" \
+		-f "$TOP/harness/lib/apf-evidence.awk"; }
 	run ev aarch64 on no 1 5 3 10 20
 	assert_output ''
 	run ev arm64 on no 2 20 10 10 20
@@ -617,6 +618,20 @@ evidence_run() {
 	assert_output 'the guest received 25 page-ready interrupts, the host sent 20'
 	run ev arm64 on no 1 5 x 10 20
 	assert_output "guest_apf_notpresent is 'x', not a count"
+	# where the host counted them, what it cancelled undelivered or never injected it
+	# did not deliver, and a cancelled page-not-present has no page-ready
+	run ev arm64 on no 1 820 820 3391 3392 2571 0
+	assert_output ''
+	run ev arm64 on no 1 820 821 3391 3392 2571 0
+	assert_output 'the guest received 821 page-not-present notifications, the host delivered at most 820 (sent 3391, cancelled 2571, not injected 0)'
+	run ev arm64 on no 1 5 3 10 20 0 8
+	assert_output 'the guest received 3 page-not-present notifications, the host delivered at most 2 (sent 10, cancelled 0, not injected 8)'
+	run ev arm64 on no 1 822 820 3391 3392 2571 0
+	assert_output 'the guest received 822 page-ready interrupts, the host sent at most 821 (3392 calls, 2571 for cancelled page-not-present)'
+	run ev arm64 on no 1 5 3 10 20 x 0
+	assert_output "host_apf_notpresent_cancelled is 'x', not a count"
+	run ev arm64 on no 1 5 3 10 20 0 -1
+	assert_output "host_apf_notpresent_not_injected is '-1', not a count"
 	# -APF: no notification of either kind; a record without the count is judged as before
 	run ev arm64 off yes 0 0 4
 	assert_output '-APF but the guest received 4 page-not-present notifications'

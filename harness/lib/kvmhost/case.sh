@@ -166,17 +166,20 @@ apf_verify() {
 	fi
 	_hnp=$(kv_get "${rec:-/dev/null}" host_apf_notpresent 2>/dev/null) || _hnp=""
 	_hpr=$(kv_get "${rec:-/dev/null}" host_apf_pageready 2>/dev/null) || _hpr=""
+	_hcx=$(kv_get "${rec:-/dev/null}" host_apf_notpresent_cancelled 2>/dev/null) || _hcx=""
+	_hni=$(kv_get "${rec:-/dev/null}" host_apf_notpresent_not_injected 2>/dev/null) || _hni=""
 	echo "guest_apf_enabled_cpus=${_cpus:-0}"
 	echo "guest_apf_irqs=$_irqs"
 	echo "guest_no_kvmapf=$_nokvmapf"
 	_why=$(awk -v apf_evidence_cli=1 -v arch="$3" -v apf="$_want" -v nokvmapf="$_nokvmapf" \
 		-v cpus="${_cpus:-0}" -v irqs="$_irqs" -v np="$_np" -v hnp="$_hnp" -v hpr="$_hpr" \
+		-v hcx="$_hcx" -v hni="$_hni" \
 		-f "${TOP:?}/harness/lib/apf-evidence.awk") ||
 		_why="the APF evidence rule could not be applied"
 	_sign=+
 	[ "$_want" = on ] || _sign=-
 	_seen="${_sign}APF asked: no-kvmapf=$_nokvmapf, APF enabled on ${_cpus:-0} CPUs, $_irqs page-ready interrupts during the run"
-	[ -n "$_np" ] && _seen="$_seen, $_np page-not-present notifications (host sent ${_hnp:-?} page-not-present, ${_hpr:-?} page-ready in the case)"
+	[ -n "$_np" ] && _seen="$_seen, $_np page-not-present notifications (host sent ${_hnp:-?} page-not-present${_hcx:+, $_hcx of them cancelled undelivered}${_hni:+, $_hni not injected}, ${_hpr:-?} page-ready in the case)"
 	if [ -z "$_why" ]; then
 		echo "apf_verified=yes"
 		echo "apf_evidence=$_seen"
