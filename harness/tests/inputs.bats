@@ -222,4 +222,7 @@ NL='
 	bad apfstat "$TOP/harness/tables" --stats summary 0x10 inf
 	LAB_ARCH=riscv bad lab "$TOP/harness/lab" run -- true
 	LAB=maybe bad bench "$TOP/harness/bench" --results "$W/r"
+	LAB_CPU='max lpa2=off' bad lab "$TOP/harness/lab" run -- true
+	LAB_CPU='' bad bench "$TOP/harness/bench" --results "$W/r"
+	LAB_CPU='max;reboot' bad bench "$TOP/harness/bench" --results "$W/r"
 }

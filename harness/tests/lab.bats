@@ -24,6 +24,21 @@ no_lab_process_left() {
 	fi
 }
 
+@test "lab: the lab host's QEMU gets -cpu from LAB_CPU, else the architecture's default" {
+	q() {
+		sh -c ". '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/contract.sh'
+			. '$TOP/harness/lib/host/lab-run.sh'; . '$TOP/harness/lib/host/lab-cpu.sh'
+			lab_store_mode() { echo initrd; }
+			RUN_SWAP=0 RUN_SMP=1 RUN_MEM=512 LAB_KERNEL=/k; lab_qemu_cmd $1 /t"
+	}
+	run -0 q arm64
+	assert_output --partial "'-cpu' 'max,pauth-impdef=on' "
+	LAB_CPU=max,pauth-impdef=on,lpa2=off run -0 q arm64
+	assert_output --partial "'-cpu' 'max,pauth-impdef=on,lpa2=off' "
+	run -0 q x86_64
+	assert_output --partial "'-cpu' 'EPYC,+svm,+npt' "
+}
+
 @test "lab: the no-lab-process-left check notices a process and a file left behind" {
 	sh -c 'sleep 30' "$BATS_TEST_TMPDIR/fake-qemu" &
 	local pid=$!

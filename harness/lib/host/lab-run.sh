@@ -176,7 +176,7 @@ lab_qemu_cmd() {
 	case $_arch in
 	arm64)
 		set -- qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 \
-			-cpu max,pauth-impdef=on -accel tcg -append "console=ttyAMA0 $_append" \
+			-cpu "$(lab_cpu arm64)" -accel tcg -append "console=ttyAMA0 $_append" \
 			-device virtio-serial-pci
 		_blk=virtio-blk-pci
 		;;
@@ -185,7 +185,7 @@ lab_qemu_cmd() {
 		# ticks arriving within a few ms; an emulated CPU on a loaded machine misses
 		# them, and the kernel panics "IO-APIC + timer doesn't work!" (issue 18: the x86
 		# lab's cases ended with no status; 1 in 6 at load 17)
-		set -- qemu-system-x86_64 -M q35 -cpu EPYC,+svm,+npt -accel tcg \
+		set -- qemu-system-x86_64 -M q35 -cpu "$(lab_cpu x86_64)" -accel tcg \
 			-append "console=ttyS0 no_timer_check $_append" -device virtio-serial-pci
 		_blk=virtio-blk-pci
 		;;
