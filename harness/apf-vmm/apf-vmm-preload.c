@@ -3,9 +3,9 @@
  * apf-vmm.so: loaded into QEMU (LD_PRELOAD, set by apf-vmm), it does what the
  * APF series (v2, v3 or v4: the one apf-vmm found in the host) asks of a VMM
  * and stock QEMU does not: before a vCPU runs for the first time, it tells KVM
- * which SDEI event carries that vCPU's
- * page-not-present notifications and which PPI its page-ready ones
- * (KVM_ARM_ASYNC_PF_COMMAND SET_SDEI and SET_IRQ on the vCPU fd).
+ * which SDEI event carries that vCPU's page-not-present notifications and which
+ * PPI its page-ready ones (KVM_ARM_ASYNC_PF_COMMAND SET_SDEI and SET_IRQ on the
+ * vCPU fd).
  *
  * Why inside QEMU: KVM refuses every ioctl on a VM or vCPU fd from a process
  * other than the one that created the VM (kvm_vcpu_ioctl: kvm->mm !=

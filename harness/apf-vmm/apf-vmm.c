@@ -11,11 +11,11 @@
  * scratch VM and sends it KVM_ARM_ASYNC_PF_COMMAND GET_VERSION with the number of
  * each version, newest first (v4 0xC010AECF, v3 0xC010AECD, v2 0xC010AEC9); the
  * one that answers 0 with version 0x10000 is the host's. --check prints it
- * ("apf-v4"). Then (not with --check) it runs QEMU with
- * apf-vmm.so (the file beside this one) preloaded: that library sets, on each
- * vCPU before its first KVM_RUN, the SDEI event of the page-not-present
- * notifications (default 0x40400001, the event KVM adds with the series) and
- * the PPI of the page-ready ones (default INTID 20).
+ * ("apf-v4"). Then (not with --check) it runs QEMU with apf-vmm.so (the file
+ * beside this one) preloaded: that library sets, on each vCPU before its first
+ * KVM_RUN, the SDEI event of the page-not-present notifications (default
+ * 0x40400001, the event KVM adds with the series) and the PPI of the page-ready
+ * ones (default INTID 20).
  * With --save-state (a migration source) the library writes each vCPU's APF
  * and SDEI state to PREFIX.<vcpu> whenever QEMU reads the vCPU's state (so at
  * the switch-over); with --load-state (the destination) it writes them back
@@ -25,8 +25,8 @@
  * (apf-series.h; the versions differ for a VMM in nothing else).
  *
  * Exit: --check 0 when the host has one of the versions; 4 with one line on
- * stderr when it has none (or /dev/kvm cannot be used); 2 on bad usage; otherwise QEMU's status
- * (exec), 127 when QEMU cannot be run.
+ * stderr when it has none (or /dev/kvm cannot be used); 2 on bad usage;
+ * otherwise QEMU's status (exec), 127 when QEMU cannot be run.
  */
 #define _GNU_SOURCE
 #include <errno.h>

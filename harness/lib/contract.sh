@@ -55,6 +55,12 @@ console_untimed() {
 	sed 's/^.*\[ *[0-9][0-9]*\.[0-9][0-9]*\] //'
 }
 
+# console_clean: console lines on stdin fit for a record's reason: no carriage return or
+# tab, no kernel timestamp, at most 200 characters each.
+console_clean() {
+	tr -d '\r' | tr '\t' ' ' | console_untimed | cut -c 1-200
+}
+
 # console_fatal_line CONSOLE PATTERNS: the first fatal line of PATTERNS on CONSOLE (carriage
 # returns dropped), or nothing: the crash a failure message names (the lab host's panic
 # may be far above the console's last lines, under QEMU's own warnings)

@@ -20,12 +20,13 @@ finish() {
 }
 
 # series_guest_append APPEND SERIES: the kernel arguments of every guest of a case on a
-# KVM host whose APF series is SERIES (host_apf_series: apf-v2, apf-v3, apf-v4 or none), from the case's
-# own (APPEND). Every posted version of the series enters a guest's SDEI handler with the
-# interrupted PSTATE.BTYPE kept: a guest kernel with BTI, whose SDEI entry has no landing
-# pad, then takes a Branch Target exception at the handler's first instruction and hangs
-# (the sdei selftest's BTYPE check fails on v4; harness/ARM64-APF.md, Limits). So with
-# the series every guest, -APF and +APF alike, boots with BTI off (arm64.nobti), once.
+# KVM host whose APF series is SERIES (host_apf_series: apf-v2, apf-v3, apf-v4 or none),
+# from the case's own (APPEND). Every posted version of the series enters a guest's SDEI
+# handler with the interrupted PSTATE.BTYPE kept: a guest kernel with BTI, whose SDEI
+# entry has no landing pad, then takes a Branch Target exception at the handler's first
+# instruction and hangs (the sdei selftest's BTYPE check fails on v4;
+# harness/ARM64-APF.md, Limits). So with the series every guest, -APF and +APF alike,
+# boots with BTI off (arm64.nobti), once.
 series_guest_append() {
 	case $2 in
 	none | '') printf '%s\n' "$1" ;;
@@ -274,15 +275,9 @@ trace_counts() {
 	echo "host_trace_overrun=${_lost:-0}"
 }
 
-# A console line fit for a record's reason: one line, no carriage return or tab, no
-# kernel timestamp, at most 200 characters.
-_console_clean() {
-	tr -d '\r' | tr '\t' ' ' | console_untimed | cut -c 1-200
-}
-
 # The last non-empty line of a guest's console, or "(none)".
 console_last_line() {
-	_cl=$(grep -v '^[[:space:]]*$' "$1" 2>/dev/null | tail -n 1 | _console_clean)
+	_cl=$(grep -v '^[[:space:]]*$' "$1" 2>/dev/null | tail -n 1 | console_clean)
 	echo "${_cl:-(none)}"
 }
 
@@ -325,7 +320,7 @@ guest_splat() {
 	tr -d '\r' <"$1" | awk 'NR == FNR { if ($0 !~ /^(#|$)/) { sub(/^fatal /, ""); p[++n] = $0 }; next }
 		first != "" { if (++k > 10) exit; if ($0 ~ /, at: /) { sub(/.*, at: /, ""); first = first " (at " $0 ")"; exit } next }
 		{ for (i = 1; i <= n; i++) if ($0 ~ p[i]) { first = $0; next } }
-		END { if (first != "") print first }' "$2" - | _console_clean
+		END { if (first != "") print first }' "$2" - | console_clean
 }
 
 # Did the guest's kernel crash? CONSOLE PATTERNS (lib/kernel-splat.patterns): the first
@@ -333,9 +328,9 @@ guest_splat() {
 # when it is another line, the panic; nothing when there is none.
 console_crash() {
 	[ -f "$1" ] && [ -f "$2" ] || return 0
-	_cc_first=$(console_fatal_line "$1" "$2" | _console_clean)
+	_cc_first=$(console_fatal_line "$1" "$2" | console_clean)
 	[ -n "$_cc_first" ] || return 0
-	_cc_panic=$(tr -d '\r' <"$1" | grep 'Kernel panic' | head -n 1 | _console_clean)
+	_cc_panic=$(tr -d '\r' <"$1" | grep 'Kernel panic' | head -n 1 | console_clean)
 	if [ -n "$_cc_panic" ] && [ "$_cc_panic" != "$_cc_first" ]; then
 		echo "$_cc_first; $_cc_panic"
 	else
