@@ -88,13 +88,17 @@ run_cleanups() {
 	return 0
 }
 
-# Install the traps. INT/TERM exit with 130/143 after cleaning up.
+# Install the traps. INT/TERM exit with 130/143 after cleaning up. While the cleanups
+# run, further signals are ignored: a terminal's Ctrl-C (or timeout(1)) signals every
+# process of the group at once, and a parent that stops its child signals it again; the
+# second signal would run the trap again, which finds the cleanups taken and exits,
+# leaving the rest of them (a QEMU, a temporary directory) undone.
 install_traps() {
 	# shellcheck disable=SC2154
-	trap '_apf_rc=$?; run_cleanups; exit $_apf_rc' EXIT
-	trap 'run_cleanups; trap - EXIT; exit 130' INT
-	trap 'run_cleanups; trap - EXIT; exit 143' TERM
-	trap 'run_cleanups; trap - EXIT; exit 129' HUP
+	trap '_apf_rc=$?; trap "" INT TERM HUP; run_cleanups; exit $_apf_rc' EXIT
+	trap 'trap "" INT TERM HUP; run_cleanups; trap - EXIT; exit 130' INT
+	trap 'trap "" INT TERM HUP; run_cleanups; trap - EXIT; exit 143' TERM
+	trap 'trap "" INT TERM HUP; run_cleanups; trap - EXIT; exit 129' HUP
 }
 
 # Children of a process, from /proc (busybox has no pgrep).

@@ -366,6 +366,50 @@ EOS
 	no_lab_process_left
 }
 
+# traps_group_signal SHELL SIG STATUS: a script under install_traps, in a process group of
+# its own, with two cleanups (a 1 s one, then the removal of a directory); SIG reaches the
+# whole group twice, 0.3 s apart, as a terminal's Ctrl-C and then a parent stopping its
+# child do: every cleanup still runs, and the script exits STATUS.
+traps_group_signal() {
+	local d=$BATS_TEST_TMPDIR/made-$1-$2 pid pgid rc
+	mkdir -p "$d"
+	# (env: a command started with & ignores SIGINT, and a shell cannot trap what it
+	# started with ignored)
+	setsid env --default-signal=INT "$1" -c '. "$1/harness/lib/common.sh"; install_traps
+		at_exit "rm -rf '"'"'$2'"'"'"; at_exit "sleep 1"
+		: >"$2.up"; while :; do sleep 0.1; done' sh "$TOP" "$d" 3>&- &
+	pid=$!
+	for _ in $(seq 100); do
+		[ -e "$d.up" ] && break
+		sleep 0.05
+	done
+	pgid=$(ps -o pgid= -p "$pid" | tr -d ' ')
+	[ "$pgid" = "$pid" ] || fail "the script is not its own process group ($pgid, $pid)"
+	kill "-$2" -- "-$pgid"
+	sleep 0.3
+	kill "-$2" -- "-$pgid"
+	for _ in $(seq 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL -- "-$pgid"
+		fail "$1: still running 10 s after SIG$2"
+	fi
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" = "$3" ] || fail "$1: exit $rc after SIG$2 twice, not $3"
+	[ ! -e "$d" ] || fail "$1: SIG$2 twice to the group cut the cleanups short: $d is left"
+}
+
+@test "install_traps: a second signal to the whole group while the cleanups run does not cut them short (dash, busybox ash)" {
+	traps_group_signal dash TERM 143
+	traps_group_signal dash INT 130
+	ln -s "$(command -v busybox)" "$BATS_TEST_TMPDIR/ash"
+	traps_group_signal "$BATS_TEST_TMPDIR/ash" TERM 143
+	traps_group_signal "$BATS_TEST_TMPDIR/ash" HUP 129
+}
+
 @test "lab run: TERM while running kills QEMU and cleans up, exit 143; the log keeps the console" {
 	"$LABCMD" run -- sleep 600 >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
 	pid=$!
