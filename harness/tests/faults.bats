@@ -264,15 +264,17 @@ resumes() {
 	nothing_left
 }
 
-# signal_in_postcopy SIG STATUS: harness/bench gets SIG while its case is in post-copy: it
-# stops within a minute with STATUS, no record of the case, nothing left; the same command
-# then resumes the run and records the case.
+# signal_in_postcopy SIG STATUS [group]: harness/bench gets SIG while its case is in
+# post-copy (with "group", every process of its process group does, as from timeout(1)
+# or a terminal's Ctrl-C): it stops within a minute with STATUS, no record of the case,
+# nothing left; the same command then resumes the run and records the case.
 signal_in_postcopy() {
-	local sig=$1 want=$2 p pid i rc d
+	local sig=$1 want=$2 group=${3:-} p pid i rc d
 	p=$(pc_profile)
 	# a command started with & ignores SIGINT (POSIX, without job control), and a shell
 	# cannot trap a signal ignored at its start: restore it, as a terminal's Ctrl-C finds it
-	BENCH_FAULT=postcopy-notice env --default-signal=INT "$BENCH" --scenarios 3 --results "$RES" --cgroups "$CG" --no-tables \
+	# (setsid: a process group of its own, whose id is its pid)
+	BENCH_FAULT=postcopy-notice setsid env --default-signal=INT "$BENCH" --scenarios 3 --results "$RES" --cgroups "$CG" --no-tables \
 		--profile "$p" --apf off >"$BATS_TEST_TMPDIR/bench.out" 2>&1 3>&- &
 	pid=$!
 	for i in $(seq 1200); do
@@ -282,7 +284,11 @@ signal_in_postcopy() {
 	done
 	grep -qs 'apf-fault: post-copy active' "$BATS_TEST_TMPDIR"/apf-lab.*/console ||
 		fail "the case never reached post-copy: $(cat "$BATS_TEST_TMPDIR/bench.out")"
-	kill "-$sig" "$pid"
+	if [ "$group" = group ]; then
+		kill "-$sig" -- "-$pid"
+	else
+		kill "-$sig" "$pid"
+	fi
 	for i in $(seq 120); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.5
@@ -323,4 +329,8 @@ signal_in_postcopy() {
 
 @test "fault SIGTERM in post-copy: harness/bench stops at once, exit 143, no record, nothing left; the run resumes" {
 	signal_in_postcopy TERM 143
+}
+
+@test "fault SIGTERM to the whole process group in post-copy (timeout(1), kill -- -PGID): exit 143, no record, nothing left; the run resumes" {
+	signal_in_postcopy TERM 143 group
 }
