@@ -88,17 +88,26 @@ run_cleanups() {
 	return 0
 }
 
-# Install the traps. INT/TERM exit with 130/143 after cleaning up. While the cleanups
-# run, further signals are ignored: a terminal's Ctrl-C (or timeout(1)) signals every
-# process of the group at once, and a parent that stops its child signals it again; the
-# second signal would run the trap again, which finds the cleanups taken and exits,
-# leaving the rest of them (a QEMU, a temporary directory) undone.
+# install_traps [STOP]: on exit, and on INT/TERM/HUP (then exit 130/143/129), run the
+# function STOP if given, then the cleanups. While they run, further signals are ignored:
+# a terminal's Ctrl-C (or timeout(1)) signals every process of the group at once, and a
+# parent that stops its child signals it again; the second signal would run the trap
+# again, which finds the cleanups taken and exits, leaving the rest of them (a QEMU, a
+# temporary directory) undone.
+# shellcheck disable=SC2120 # (STOP is optional)
 install_traps() {
+	_apf_stop=${1:-:}
 	# shellcheck disable=SC2154
-	trap '_apf_rc=$?; trap "" INT TERM HUP; run_cleanups; exit $_apf_rc' EXIT
-	trap 'trap "" INT TERM HUP; run_cleanups; trap - EXIT; exit 130' INT
-	trap 'trap "" INT TERM HUP; run_cleanups; trap - EXIT; exit 143' TERM
-	trap 'trap "" INT TERM HUP; run_cleanups; trap - EXIT; exit 129' HUP
+	trap '_apf_rc=$?; stop_and_clean; exit $_apf_rc' EXIT
+	trap 'stop_and_clean; trap - EXIT; exit 130' INT
+	trap 'stop_and_clean; trap - EXIT; exit 143' TERM
+	trap 'stop_and_clean; trap - EXIT; exit 129' HUP
+}
+
+stop_and_clean() {
+	trap '' INT TERM HUP
+	$_apf_stop
+	run_cleanups
 }
 
 # Children of a process, from /proc (busybox has no pgrep).
