@@ -8,9 +8,10 @@
 #                  host's, monitor.kv's guest_offset_s)
 #   -v kind=passes records/<case>.timeline -> "t_s pass_N" at each pass's start and
 #                  "t_s end" at the last one's end, s, + OFFSET
-# A line that is not what its file's format says stops with "plots: FILE:LINE: why", exit 2.
+# A line that is not what its file's format says stops with "plots: FILE:LINE: why" (-v prog=
+# harness/passes names itself), exit 2.
 function bad(why) {
-	printf "plots: %s:%d: %s\n", FILENAME, FNR, why > "/dev/stderr"
+	printf "%s: %s:%d: %s\n", prog == "" ? "plots" : prog, FILENAME, FNR, why > "/dev/stderr"
 	failed = 1
 	exit 2
 }

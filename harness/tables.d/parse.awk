@@ -224,7 +224,7 @@ function record(file, attempt,    n, j, k, base, want, rate, given, tol, v, st, 
 		print v "rate\t" sprintf("%.12g", rate)
 	}
 	for (j = 1; j <= nkeys; j++)
-		if (korder[j] ~ /^mig_/ && (korder[j] in numeric))
+		if ((korder[j] ~ /^mig_/ || (korder[j] in monitored)) && (korder[j] in numeric))
 			print v korder[j] "\t" kv[korder[j]]
 }
 
@@ -250,6 +250,12 @@ BEGIN {
 	      "mig_page_size_kbytes mig_multifd_kbytes mig_pages_per_second " \
 	      "mig_postcopy_requests mig_postcopy_blocktime_ms", a, " ")
 	for (i in a) numeric[a[i]] = 1
+	# where the time went (the host's monitors and the guest's /proc/stat), tabulated
+	# as render.awk's "where the time goes"; guest_apf_irqs is numeric already
+	split("guest_apf_irqs host_trace_kvm_async_pf_not_present host_apf_latency_sum_ms " \
+	      "host_apf_latency_p50_us host_apf_latency_p99_us guest_cpu_user_ms " \
+	      "guest_cpu_system_ms guest_cpu_idle_ms guest_cpu_steal_ms", a, " ")
+	for (i in a) numeric[a[i]] = monitored[a[i]] = 1
 
 	while ((getline entry < list) > 0) {
 		kind = substr(entry, 1, 1)

@@ -94,6 +94,7 @@ function unit(m) {
 	if (m == "calc") return "count"
 	if (m == "rate") return "M/s"
 	if (m ~ /_ms$/) return "ms"
+	if (m ~ /_us$/) return "us"
 	if (m ~ /_kbytes$/) return "kbytes"
 	if (m ~ /_mbps$/) return "mbps"
 	if (m ~ /per_second$/) return "pages/s"
@@ -227,8 +228,10 @@ function block(sec, s, i, m, idxcell,    key, noff, non, col, mt, a, b, c, sig, 
 		a = noff > 0 ? st[key, j + 4] : "-"
 		b = non > 0 ? st[key, j + 11] : "-"
 		c = pct(a, b)
-		tb_add("", "", sn[j], "", fmtv(a), fmtv(b), mark(c, ""), "")
-		tmd[tr, "md"] = mdmark(c, "")
+		if (!(m in monf)) {
+			tb_add("", "", sn[j], "", fmtv(a), fmtv(b), mark(c, ""), "")
+			tmd[tr, "md"] = mdmark(c, "")
+		}
 		csvrow(sec, s, i, m, sn[j], a, b, noff, non, c, "", "", "", "", "", "")
 	}
 }
@@ -250,7 +253,7 @@ function aarow(sec, s, i, m, noff,    key, naa, col, a, b, c, sig, p) {
 		sig = st[key, 19]
 	}
 	p = noff > 0 && naa > 0 ? pcell(key, noff, naa) : ""
-	if (sig == "yes") {
+	if (sig == "yes" && !(m in monf)) {
 		p = p " BROKEN METHOD"
 		broken[sec] = broken[sec] (broken[sec] == "" ? "" : ", ") "[" s "] i" i " " label[m] " (" fmtp(c) ", p " pcell(key, noff, naa) ")"
 	}
@@ -546,6 +549,28 @@ function header(    j, n, h) {
 	mout("- Significance: Welch's t-test, two-sided, 5%, of the mean shown (Hmean: on 1/x): \\* x%\\* significant, ( x%) not significant, unmarked: no test (fewer than 2 runs on a side, no spread on either side, or a rate <= 0).")
 }
 
+# A table of further fields of scenario S (NAMES[1..NN], those with figures), index by
+# index (SORTED[1..N]), under its title TTL and convention CNV: the migration's, the monitors'.
+function fields(sec, s, n, sorted, names, nn, ttl, cnv,    j, k) {
+	tr = 0
+	for (j = 1; j <= n; j++)
+		for (k = 1; k <= nn; k++)
+			if ((sec, s, names[k]) in hasm) {
+				if (tr == 0)
+					tb_reset("Index|Field|Stat|n|-APF|+APF|Output|Welch p", "rllrrrrl")
+				block(sec, s, sorted[j], names[k], sorted[j])
+			}
+	if (tr == 0)
+		return
+	both("")
+	tout("[" s "] " ttl)
+	mout("### [" s "] " ttl)
+	mout("")
+	both(cnv)
+	mout("")
+	tb_print()
+}
+
 function section(sec,    s, i, j, n, k, hdr, al, sorted, t, e, line) {
 	both("")
 	tout("=== " slabel[sec] ": " sruns[sec] " (" ssrc[sec] ", profile " sprof[sec] ") ===")
@@ -583,23 +608,8 @@ function section(sec,    s, i, j, n, k, hdr, al, sorted, t, e, line) {
 			}
 		}
 		tb_print()
-		tr = 0
-		for (j = 1; j <= n; j++)
-			for (k = 1; k <= nmig; k++)
-				if ((sec, s, migm[k]) in hasm) {
-					if (tr == 0)
-						tb_reset("Index|Field|Stat|n|-APF|+APF|Output|Welch p", al)
-					block(sec, s, sorted[j], migm[k], sorted[j])
-				}
-		if (tr > 0) {
-			both("")
-			tout("[" s "] " mtitle)
-			mout("### [" s "] " mtitle)
-			mout("")
-			both(mconv)
-			mout("")
-			tb_print()
-		}
+		fields(sec, s, n, sorted, migm, nmig, mtitle, mconv)
+		fields(sec, s, n, sorted, monm, nmon, wtitle, wconv)
 	}
 	if (hasaa[sec]) {
 		both("")
@@ -756,6 +766,19 @@ BEGIN {
 		label[migm[k]] = ml[k]
 		morder[migm[k]] = 10 + k
 	}
+	# where the time goes: the host's async PF tracepoints and the guest's /proc/stat
+	# (parse.awk's "monitored" keys, results/FORMAT.md)
+	nmon = split("host_trace_kvm_async_pf_not_present guest_apf_irqs host_apf_latency_sum_ms " \
+	    "host_apf_latency_p50_us host_apf_latency_p99_us guest_cpu_user_ms " \
+	    "guest_cpu_system_ms guest_cpu_idle_ms guest_cpu_steal_ms", monm, " ")
+	split("async PFs (host, not present)|page-ready notifications (guest)|" \
+	    "async PF wait, summed (ms)|async PF latency p50 (us)|async PF latency p99 (us)|" \
+	    "guest CPU user (ms)|guest CPU system (ms)|guest CPU idle (ms)|guest CPU steal (ms)", ml, "|")
+	for (k = 1; k <= nmon; k++) {
+		label[monm[k]] = ml[k]
+		morder[monm[k]] = 40 + k
+		monf[monm[k]] = 1
+	}
 	label["time"] = "time (ms)"; morder["time"] = 1
 	label["calc"] = "calc"; morder["calc"] = 2
 	label["rate"] = "calc rate (M/s)"; morder["rate"] = 3
@@ -765,10 +788,12 @@ BEGIN {
 		hm[a[k]] = 1
 	title[1] = "[1] allocate/free memory, no calculation thread"
 	title[2] = "[2] allocate/free memory with the calculation thread"
-	title[3] = "[3] 5x allocate/free with the calculation thread and post-copy live migration"
+	title[3] = "[3] allocate/free with the calculation thread, in rounds (the profile's S3_REPEAT; 5 in the cover letter), during a post-copy live migration"
 	mtitle = "\"info migrate\" on the source (postcopy blocktime: destination)"
 	conv = "Output = (+APF - -APF) / -APF: for times negative = +APF faster; for calc and rate positive = more work."
 	mconv = "Output = (+APF - -APF) / -APF: positive = larger with +APF (for times: longer)."
+	wtitle = "where the time goes (the KVM host's async PF tracepoints, the guest's /proc/stat)"
+	wconv = "Means only (the CSV has the spread). x86: KVM traces every fault it turns async; the guest takes one only at CPL 3 (Linux guests since 5.8 never ask for CPL 0), the others halt its vCPU until the page is in. So in -APF the wait summed is the time the vCPU was halted, and in +APF the async PFs less the notifications are faults that halted it (results/FORMAT.md). A/A rows of these fields do not judge the method."
 	if (csv != "")
 		print "arch,source,runs,profile,scenario,index,metric,unit,stat,apf_off,apf_on,n_off,n_on,change_pct,significant,t,df,p,published_output,published_check,kernel,series,build" > csv
 }

@@ -319,6 +319,10 @@ signal_in_postcopy() {
 	assert_line --regexp '^state=(ok|timeout)$'
 	assert_line mig_status=completed
 	assert_line --regexp '^case_wall_s=[0-9]+$'
+	# the guest's clock on the monitor's: the source printed the up marker, the
+	# destination wrote guest.kv (it was empty, and the plots of [3] were off by the boot)
+	run cat "$d/monitors/s3-i1-apfoff-r1/monitor.kv"
+	assert_line --regexp '^guest_offset_s=[0-9]+\.[0-9]+$'
 	grep -qx complete=yes "$d/manifest"
 	nothing_left
 }

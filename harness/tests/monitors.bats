@@ -222,3 +222,51 @@ plot_run() {
 	run kill -0 "$(cat "$W/g/pid")"
 	assert_failure
 }
+
+# ---- harness/passes ----
+
+# passes_run DIR: a run with one case whose monitors are simple to add up: the guest's
+# clock 5 s behind the host's, passes 1 and 2 at host 5 s and 15 s, ended at 25 s
+passes_run() {
+	local m=$1/monitors/s3-i1-apfon-r1 t
+	mkdir -p "$m" "$1/records"
+	printf '1 0 10000\n2 10000 10000\n' >"$1/records/s3-i1-apfon-r1.timeline"
+	printf 'interval_s=1\nguest_offset_s=5\n' >"$m/monitor.kv"
+	# async PFs: 10 a second in pass 1, 20 in pass 2, 1 after
+	{
+		echo '# t_s kvm_async_pf_not_present kvm_async_pf_ready'
+		for t in $(seq 0 29); do
+			if [ "$t" -lt 5 ]; then echo "$t 0 0"
+			elif [ "$t" -lt 15 ]; then echo "$t 10 10"
+			elif [ "$t" -lt 25 ]; then echo "$t 20 20"
+			else echo "$t 1 1"; fi
+		done
+	} >"$m/trace.tsv"
+	# the guest told of none in pass 1, 150 in pass 2, 10 after
+	printf '0.00 0\n10.00 0\n20.00 150\n30.00 160\n# cpu_ms 10\n' >"$m/guest.tsv"
+	printf '# start_s token latency_us\n6.0 0x1 1000000\n16.0 0x2 2500000\n17.0 0x3 500000\n30.0 0x4 100000\n' |
+		xz >"$m/apf-latency.tsv.xz"
+}
+
+@test "passes: each pass's async PFs, notifications and wait, on the host's clock; xz latencies; bad input named" {
+	passes_run "$W/r"
+	run -0 "$TOP/harness/passes" "$W/r"
+	assert_line "== s3-i1-apfon-r1 (the guest's times + 5 s)"
+	assert_line --regexp '^before +0\.0 +5\.0 +0 +0 +0\.0$'
+	assert_line --regexp '^1 +5\.0 +10\.0 +100 +0 +1\.0$'
+	assert_line --regexp '^2 +15\.0 +10\.0 +200 +150 +3\.0$'
+	assert_line --regexp '^after +25\.0 +- +5 +10 +0\.1$'
+	# no offset recorded: the guest's times are taken as the host's, and the header says so
+	sed -i 's/^guest_offset_s=.*/guest_offset_s=/' "$W/r/monitors/s3-i1-apfon-r1/monitor.kv"
+	run -0 "$TOP/harness/passes" "$W/r" s3-i1-apfon-r1
+	assert_line --partial "guest_offset_s not recorded"
+	assert_line --regexp '^1 +0\.0 +10\.0 +50 +0 +1\.0$'
+	# bad input: one line naming file and line, exit 2
+	echo '30 1' >>"$W/r/monitors/s3-i1-apfon-r1/trace.tsv"
+	run -2 "$TOP/harness/passes" "$W/r"
+	assert_output "passes: $W/r/monitors/s3-i1-apfon-r1/trace.tsv:32: want 3 columns, not 2"
+	run -2 "$TOP/harness/passes" "$W/r" s9-i1-apfon-r1
+	assert_output "passes: s9-i1-apfon-r1: no monitors/s9-i1-apfon-r1 in $W/r"
+	run -2 "$TOP/harness/passes" "$W/nosuch"
+	assert_output "passes: $W/nosuch/monitors: none (not a run directory, or a run made with --no-monitors)"
+}

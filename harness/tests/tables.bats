@@ -998,3 +998,37 @@ kernel-candidate|205|2|6.12.117-apf-vendor-hyp|vendor-hyp v1|222222222222"
 	assert_line "Known series bugs reported by the KVM host, figures kept (harness/lib/series-splats.known): arm64-lab-apf-v4-short: 2 cases (sdei-alloc-under-spinlock)"
 	assert_line "Known series bugs reported by the KVM host, figures kept (harness/lib/series-splats.known): arm64-lab-apf-v4-short-b: 1 case (sdei-alloc-under-spinlock)"
 }
+
+@test "tables: where the time goes: the host's async PFs, the guest's notifications, the wait summed and the guest's CPU, means per arm, never a broken method" {
+	evidence_run
+	# [3]: 2 cases a side; -APF 1000 and 1200 async PFs, +APF 1100 and 1100, of which
+	# the guest was told of 7000 (the fixture's, more than the host's: a made-up set)
+	printf 'host_trace_kvm_async_pf_not_present=1000\nhost_apf_latency_sum_ms=2000\nguest_cpu_steal_ms=100\n' >>"$R/s3-i1-apfoff-r1.rec"
+	printf 'host_trace_kvm_async_pf_not_present=1200\nhost_apf_latency_sum_ms=2400\nguest_cpu_steal_ms=300\n' >>"$R/s3-i1-apfoff-r2.rec"
+	printf 'host_trace_kvm_async_pf_not_present=1100\nhost_apf_latency_sum_ms=1500\nguest_cpu_steal_ms=400\n' >>"$R/s3-i1-apfon-r1.rec"
+	printf 'host_trace_kvm_async_pf_not_present=1100\nhost_apf_latency_sum_ms=1700\nguest_cpu_steal_ms=400\n' >>"$R/s3-i1-apfon-r2.rec"
+	run -0 "$T" --format all --out "$OUT" "$BATS_TEST_TMPDIR/run"
+	assert_line "[3] where the time goes (the KVM host's async PF tracepoints, the guest's /proc/stat)"
+	assert_line --regexp '^ +1 +async PFs \(host, not present\) +Amean +2/2 +1100 +1100 +\( *\+0\.00%\) +1\.0000$'
+	assert_line --regexp '^ +1 +page-ready notifications \(guest\) +Amean +2/2 +0 +7000 '
+	assert_line --regexp '^ +1 +async PF wait, summed \(ms\) +Amean +2/2 +2200 +1600 +\( *-27\.3%\) +0\.1580$'
+	assert_line --regexp '^ +1 +guest CPU steal \(ms\) +Amean +2/2 +200 +400 '
+	# fields without a value in any record have no row
+	refute_line --partial "async PF latency p50"
+	# means only in the text; the spread in the CSV
+	run grep -c ',3,1,host_apf_latency_sum_ms,ms,' "$OUT/tables.csv"
+	assert_output 5
+	run grep -F ',3,1,host_apf_latency_sum_ms,ms,Stddev,' "$OUT/tables.csv"
+	assert_success
+	# [1] and [2] have only the notifications: their own table, one row
+	run grep -c 'where the time goes' "$OUT/tables.txt"
+	assert_output 3
+	# an A/A arm whose steal differs significantly is shown, but the method is not broken
+	for n in 1 2; do
+		sed -e 's/^repeat=.*/repeat='"$n"'/' -e '$a aa=yes' -e 's/^guest_cpu_steal_ms=.*/guest_cpu_steal_ms=900'"$n"'/' \
+			"$R/s3-i1-apfoff-r$n.rec" >"$R/s3-i1-apfoff-aa-r$n.rec"
+	done
+	run -0 "$T" --format text --out "$OUT" "$BATS_TEST_TMPDIR/run"
+	assert_line --regexp '^ +A/A +2/2 +200 +9001\.50 +\*\+4[0-9.]+%\* +[0-9.<]+$'
+	refute_output --partial "BROKEN METHOD"
+}
