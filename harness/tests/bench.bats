@@ -496,6 +496,36 @@ EOF
 	assert_line --regexp '^\[bench\] \[1/4\] resumed; run time 0s, about 10m00s left \(ends ~[0-9?:]+, 4 cases at 2m30s each\)$'
 }
 
+@test "progress: a case's own time and its workload's rounds are estimated apart: a [3] of 5 rounds counts five workloads" {
+	up=$BATS_TEST_TMPDIR/uptime
+	echo "100.00 0" >"$up"
+	printf 'state=ok\nscenario=3\ncase_wall_s=520\nelapsed_ms=500000\n' >"$BATS_TEST_TMPDIR/e.rec"
+	cat >"$BATS_TEST_TMPDIR/p.sh" <<EOF
+APF_PROG=bench APF_UPTIME=$up
+. '$TOP/harness/lib/common.sh'; . '$TOP/harness/lib/host/progress.sh'
+progress_init 3 900 --rounds "1:1 2:1 3:5"
+progress_queue 2 3 3
+progress_begin "case one"
+echo "160.00 0" >$up; progress_end; progress_count ok 40000
+progress_summary
+progress_begin "case two"
+echo "170.00 0" >$up; progress_end; progress_count failed
+progress_again
+progress_begin "case two again"
+progress_init 1 900 --rounds "1:1 2:1 3:5" $BATS_TEST_TMPDIR/e.rec
+progress_queue 1
+progress_begin "resumed"
+EOF
+	run sh "$BATS_TEST_TMPDIR/p.sh"
+	assert_success
+	# case one: 20 s its own, 40 s its one round; two [3] cases to go: 2 x 20 + 10 x 40
+	assert_line --regexp '^run time 1m00s, about 7m20s left \(ends ~[0-9?:]+, 2 cases of 10 workload rounds: 20s a case and 40s a round\)$'
+	# a retried [3] case keeps its five rounds
+	assert_line --regexp '^\[bench\] \[2/3\] case two again; run time 1m10s, about 7m20s left \(ends ~[0-9?:]+, 2 cases of 10 workload rounds: 20s a case and 40s a round\)$'
+	# a resumed run: its [3] record, 5 rounds of 100 s; one case of one round to go
+	assert_line --regexp '^\[bench\] \[1/1\] resumed; run time 0s, about 2m00s left \(ends ~[0-9?:]+, 1 case of 1 workload round: 20s a case and 1m40s a round\)$'
+}
+
 @test "progress: a case run again after a fault keeps its place, and its cut-short attempt leaves the estimate" {
 	up=$BATS_TEST_TMPDIR/uptime
 	echo "100.00 0" >"$up"
