@@ -19,6 +19,10 @@
 #   below the buffer: both thrash, and index 2 adds the pressure of a tighter limit.
 # - the migration: post-copy, started 10 s into the run, bandwidth not limited.
 # - n = 1 per arm, as published: no spread, no significance (--repeat N for more).
+# Measured (results/reference/x86-lab-cover-letter-1cpu, 2026-12-02): cases of [1] 9-10
+# minutes, of [2] 13.5-17.5, [1] and [2] together 1 h 45 min; a round of [2]'s workload
+# 12-15 minutes, so a [3] case of five rounds needs 60-80 minutes (CASE_TIMEOUT 7200 s)
+# and the whole profile about 4 hours.
 # Lab host: 8192 MB (the guest, its QEMU and the lab host's own) and 1 CPU, as the
 # guest's: with 2, every one of the x86 lab's first 5 attempts (the lab host or the
 # guest reset without a message) ended within 3.5 minutes; with 1, 3 of 3 cases ran to
@@ -36,5 +40,5 @@ WORKLOAD_TIMES=2
 S3_REPEAT=5
 MIGRATE_AFTER_S=10
 MIGRATE_BANDWIDTH=
-CASE_TIMEOUT=3600
+CASE_TIMEOUT=7200
 INDEXES=3:1
