@@ -345,6 +345,8 @@ function norm_line(    sec, k, k3) {
 		}
 		k = k3 SUBSEP $6
 		nrec[k]++
+		if ($6 == "aa")
+			secaa[sec] = 1
 		if ($8 == "ok") {
 			nok[k]++
 			if (plotdir != "" && $4 == 3) {
@@ -609,7 +611,7 @@ function section(sec,    s, i, j, n, k, hdr, al, sorted, t, e, line) {
 		}
 		tb_print()
 		fields(sec, s, n, sorted, migm, nmig, mtitle, mconv)
-		fields(sec, s, n, sorted, monm, nmon, wtitle, wconv)
+		fields(sec, s, n, sorted, monm, nmon, wtitle, wconv ((sec in secaa) ? " The A/A rows of these fields do not judge the method." : ""))
 	}
 	if (hasaa[sec]) {
 		both("")
@@ -793,7 +795,7 @@ BEGIN {
 	conv = "Output = (+APF - -APF) / -APF: for times negative = +APF faster; for calc and rate positive = more work."
 	mconv = "Output = (+APF - -APF) / -APF: positive = larger with +APF (for times: longer)."
 	wtitle = "where the time goes (the KVM host's async PF tracepoints, the guest's /proc/stat)"
-	wconv = "Means only (the CSV has the spread). x86: KVM traces every fault it turns async; the guest takes one only at CPL 3 (Linux guests since 5.8 never ask for CPL 0), the others halt its vCPU until the page is in. So in -APF the wait summed is the time the vCPU was halted, and in +APF the async PFs less the notifications are faults that halted it (results/FORMAT.md). A/A rows of these fields do not judge the method."
+	wconv = "Means only (the CSV has the spread). x86: KVM traces every fault it turns async; the guest takes one only at CPL 3 (Linux guests since 5.8 never ask for CPL 0), the others halt its vCPU until the page is in. So in -APF the wait summed is the time the vCPU was halted, and in +APF the async PFs less the notifications are faults that halted it (results/FORMAT.md)."
 	if (csv != "")
 		print "arch,source,runs,profile,scenario,index,metric,unit,stat,apf_off,apf_on,n_off,n_on,change_pct,significant,t,df,p,published_output,published_check,kernel,series,build" > csv
 }
